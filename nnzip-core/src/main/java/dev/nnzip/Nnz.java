@@ -1,0 +1,24 @@
+package dev.nnzip;
+
+import dev.nnzip.onnx.OnnxImporter;
+import dev.nnzip.runtime.Model;
+import java.nio.file.Path;
+
+/**
+ * Entry point: {@code try (var model = Nnz.load(path); var session = model.newSession()) { session.run(inputs); }}.
+ */
+public final class Nnz {
+    private Nnz() {
+    }
+
+    /** Loads an ONNX model. Every operator is checked now; an unsupported one fails here naming the node. */
+    public static Model load(Path path) {
+        OnnxImporter.Imported imported = OnnxImporter.read(path);
+        try {
+            return new Model(path.getFileName().toString(), imported.graph(), imported);
+        } catch (RuntimeException e) {
+            imported.close();
+            throw e;
+        }
+    }
+}
