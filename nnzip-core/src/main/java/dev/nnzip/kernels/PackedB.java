@@ -12,7 +12,7 @@ package dev.nnzip.kernels;
  */
 public final class PackedB {
     /** Panel width used when the vector kernels are off (any width works for the scalar reference). */
-    private static final int SCALAR_PANEL = 16;
+    static final int SCALAR_PANEL = 16;
 
     final int k;
     final int n;
@@ -28,7 +28,12 @@ public final class PackedB {
 
     /** The panel width of the active kernels (the micro-kernel's NR). */
     static int defaultPanelWidth() {
-        return KernelSupport.vectorEnabled() ? VectorSgemm.NR : SCALAR_PANEL;
+        return panelWidth(KernelSupport.vectorEnabled());
+    }
+
+    /** The panel width the vector (NR of the micro-kernel) or the scalar kernels expect. */
+    static int panelWidth(boolean vector) {
+        return vector ? VectorSgemm.NR : SCALAR_PANEL;
     }
 
     /** An uninitialized (zero) packed matrix to be filled by a packing routine of this package. */

@@ -66,6 +66,11 @@ public final class Sgemm {
     }
 
     private static void run(GemmProblem p, Parallel parallel) {
+        run(p, parallel, KernelSupport.vectorEnabled());
+    }
+
+    /** Runs a validated problem on the vector ({@code vector}) or scalar kernel; the other kernels of this package call it. */
+    static void run(GemmProblem p, Parallel parallel, boolean vector) {
         if (p.m() == 0 || p.n() == 0) {
             return;
         }
@@ -77,11 +82,11 @@ public final class Sgemm {
                     p.c()[row + j] = p.beta() == 0 ? 0f : p.beta() * p.c()[row + j];
                 }
             }
-            p.epilogue().apply(p.c(), p.cOff(), p.ldc(), 0, p.m(), 0, p.n());
+            p.epilogue().apply(p.c(), p.cOff(), p.ldc(), 0, p.m(), 0, p.n(), vector);
             return;
         }
         Parallel par = parallel == null ? Parallel.sequential() : parallel;
-        if (KernelSupport.vectorEnabled()) {
+        if (vector) {
             VectorSgemm.gemm(p, par);
         } else {
             ScalarSgemm.gemm(p, par);

@@ -1,0 +1,215 @@
+package dev.nnzip.kernels;
+
+import java.util.Objects;
+
+/**
+ * Window pooling over NC(D)(H)W tensors (the ONNX MaxPool, AveragePool, LpPool and Global*Pool operators). The geometry's
+ * in/out channels are both C and groups is 1; windows follow {@link ConvGeometry}: output pixel o covers input positions
+ * {@code o·stride − padBegin + t·dilation} for {@code t < kernel}. Positions outside the input are padding: they never
+ * win a max, count toward an average only with {@code countIncludePad} (and then only up to {@code in + padEnd}, as
+ * ONNX Runtime does, so a ceil-mode window hanging past the end padding is not counted), and add nothing to an Lp norm.
+ * One task per (image, channel) plane.
+ */
+public final class Pooling {
+    private Pooling() {
+    }
+
+    /**
+     * Max pooling. {@code indices} (nullable) receives the flat index of each maximum in the input tensor, row-major over
+     * (n, c, spatial), or column-major over the spatial axes when {@code columnMajorIndices} (ONNX storage_order = 1).
+     * Ties keep the first element in row-major window order; a window with no input element yields 0 and index -1.
+     */
+    public static void max(ConvGeometry g, float[] x, float[] y, long[] indices, boolean columnMajorIndices,
+                           Parallel par) {
+        check(g, x, y);
+        int[] in = g.in();
+        int[] out = g.out();
+        int inPlane = g.inPlane();
+        int outPlane = g.outPlane();
+        planes(g, par, pl -> {
+            int xo = pl * inPlane;
+            int yo = pl * outPlane;
+            Window w = new Window(g);
+            for (int o0 = 0; o0 < out[0]; o0++) {
+                for (int o1 = 0; o1 < out[1]; o1++) {
+                    for (int o2 = 0; o2 < out[2]; o2++) {
+                        w.at(o0, o1, o2);
+                        float best = 0f;
+                        int bi0 = -1;
+                        int bi1 = -1;
+                        int bi2 = -1;
+                        for (int i0 = w.lo[0]; i0 < w.hi[0]; i0 += w.step[0]) {
+                            for (int i1 = w.lo[1]; i1 < w.hi[1]; i1 += w.step[1]) {
+                                int row = xo + (i0 * in[1] + i1) * in[2];
+                                for (int i2 = w.lo[2]; i2 < w.hi[2]; i2 += w.step[2]) {
+                                    float v = x[row + i2];
+                                    if (bi0 < 0 || v > best) {
+                                        best = v;
+                                        bi0 = i0;
+                                        bi1 = i1;
+                                        bi2 = i2;
+                                    }
+                                }
+                            }
+                        }
+                        int oi = yo + (o0 * out[1] + o1) * out[2] + o2;
+                        y[oi] = best;
+                        if (indices != null) {
+                            long spatial = columnMajorIndices
+                                    ? bi0 + (long) bi1 * in[0] + (long) bi2 * in[0] * in[1]
+                                    : (bi0 * (long) in[1] + bi1) * in[2] + bi2;
+                            indices[oi] = bi0 < 0 ? -1 : (long) pl * inPlane + spatial;
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /** Average pooling; see the class comment for what {@code countIncludePad} counts. */
+    public static void average(ConvGeometry g, float[] x, float[] y, boolean countIncludePad, Parallel par) {
+        check(g, x, y);
+        window(g, x, y, par, countIncludePad ? Mode.AVERAGE_WITH_PAD : Mode.AVERAGE, 0);
+    }
+
+    /** Lp pooling: {@code (Σ |x|^p)^(1/p)} over the window's input elements. */
+    public static void lp(ConvGeometry g, float[] x, float[] y, float p, Parallel par) {
+        check(g, x, y);
+        if (!(p > 0)) {
+            throw new IllegalArgumentException("Lp pooling needs p > 0, got " + p);
+        }
+        window(g, x, y, par, Mode.LP, p);
+    }
+
+    /** Mean of each of {@code planes} runs of {@code size} values. */
+    public static void globalAverage(float[] x, int planes, int size, float[] y, Parallel par) {
+        par.forRange(planes, Math.max(1, 4096 / Math.max(1, size)), (from, to) -> {
+            for (int pl = from; pl < to; pl++) {
+                double s = 0;
+                for (int i = pl * size, e = i + size; i < e; i++) {
+                    s += x[i];
+                }
+                y[pl] = (float) (s / size);
+            }
+        });
+    }
+
+    /** Maximum of each of {@code planes} runs of {@code size} values (NaN if the run contains NaN). */
+    public static void globalMax(float[] x, int planes, int size, float[] y, Parallel par) {
+        par.forRange(planes, Math.max(1, 4096 / Math.max(1, size)), (from, to) -> {
+            for (int pl = from; pl < to; pl++) {
+                float m = Float.NEGATIVE_INFINITY;
+                for (int i = pl * size, e = i + size; i < e; i++) {
+                    m = Math.max(m, x[i]);
+                }
+                y[pl] = size == 0 ? 0f : m;
+            }
+        });
+    }
+
+    private enum Mode { AVERAGE, AVERAGE_WITH_PAD, LP }
+
+    private static void window(ConvGeometry g, float[] x, float[] y, Parallel par, Mode mode, float p) {
+        int[] in = g.in();
+        int[] out = g.out();
+        int inPlane = g.inPlane();
+        int outPlane = g.outPlane();
+        planes(g, par, pl -> {
+            int xo = pl * inPlane;
+            int yo = pl * outPlane;
+            Window w = new Window(g);
+            for (int o0 = 0; o0 < out[0]; o0++) {
+                for (int o1 = 0; o1 < out[1]; o1++) {
+                    for (int o2 = 0; o2 < out[2]; o2++) {
+                        w.at(o0, o1, o2);
+                        double sum = 0;
+                        int count = 0;
+                        for (int i0 = w.lo[0]; i0 < w.hi[0]; i0 += w.step[0]) {
+                            for (int i1 = w.lo[1]; i1 < w.hi[1]; i1 += w.step[1]) {
+                                int row = xo + (i0 * in[1] + i1) * in[2];
+                                for (int i2 = w.lo[2]; i2 < w.hi[2]; i2 += w.step[2]) {
+                                    float v = x[row + i2];
+                                    sum += mode == Mode.LP ? Math.pow(Math.abs(v), p) : v;
+                                    count++;
+                                }
+                            }
+                        }
+                        double r = switch (mode) {
+                            case AVERAGE -> sum / count;
+                            case AVERAGE_WITH_PAD -> sum / w.paddedCount;
+                            case LP -> Math.pow(sum, 1.0 / p);
+                        };
+                        y[yo + (o0 * out[1] + o1) * out[2] + o2] = (float) r;
+                    }
+                }
+            }
+        });
+    }
+
+    /** The input positions one output pixel's window covers, per axis {@code [lo, hi)} in steps of the dilation. */
+    private static final class Window {
+        final int[] lo = new int[3];
+        final int[] hi = new int[3];
+        final int[] step;
+        /** Taps inside the padded input (input plus both paddings), the count_include_pad divisor. */
+        int paddedCount;
+        private final ConvGeometry g;
+
+        Window(ConvGeometry g) {
+            this.g = g;
+            this.step = g.dilation();
+        }
+
+        void at(int o0, int o1, int o2) {
+            paddedCount = 1;
+            axis(0, o0);
+            axis(1, o1);
+            axis(2, o2);
+        }
+
+        private void axis(int a, int o) {
+            int k = g.kernel()[a];
+            int d = g.dilation()[a];
+            int start = o * g.stride()[a] - g.padBegin()[a];
+            int in = g.in()[a];
+            // First tap at or after 0, last tap before in, in steps of d from start.
+            int first = start >= 0 ? 0 : (-start + d - 1) / d;
+            int last = Math.min(k - 1, in - 1 - start < 0 ? -1 : (in - 1 - start) / d); // inclusive
+            lo[a] = start + first * d;
+            hi[a] = last >= first ? start + last * d + 1 : lo[a];
+            int padEndLimit = in + g.padEnd()[a]; // taps at positions < in + padEnd count as padding
+            int firstPadded = start >= -g.padBegin()[a] ? 0 : (-g.padBegin()[a] - start + d - 1) / d;
+            int lastPadded = Math.min(k - 1, padEndLimit - 1 - start < 0 ? -1 : (padEndLimit - 1 - start) / d);
+            paddedCount *= Math.max(0, lastPadded - firstPadded + 1);
+        }
+    }
+
+    private interface PlaneBody {
+        void run(int plane);
+    }
+
+    private static void planes(ConvGeometry g, Parallel par, PlaneBody body) {
+        int planes = g.batch() * g.inChannels();
+        int work = g.outPlane() * g.kernelSize();
+        Parallel p = par == null ? Parallel.sequential() : par;
+        p.forRange(planes, Math.max(1, (1 << 14) / Math.max(1, work)), (from, to) -> {
+            for (int pl = from; pl < to; pl++) {
+                body.run(pl);
+            }
+        });
+    }
+
+    private static void check(ConvGeometry g, float[] x, float[] y) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(y, "y");
+        if (g.inChannels() != g.outChannels()) {
+            throw new IllegalArgumentException("pooling keeps the channel count, got " + g);
+        }
+        long xs = (long) g.batch() * g.inChannels() * g.inPlane();
+        long ys = (long) g.batch() * g.outChannels() * g.outPlane();
+        if (x.length < xs || y.length < ys) {
+            throw new IllegalArgumentException(g + " needs x >= " + xs + ", y >= " + ys + " floats; got x="
+                    + x.length + ", y=" + y.length);
+        }
+    }
+}
