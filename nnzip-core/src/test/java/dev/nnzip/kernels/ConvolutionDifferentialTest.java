@@ -1,0 +1,204 @@
+package dev.nnzip.kernels;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The convolution kernels (im2col + SGEMM, pointwise, depthwise; vector and scalar) and the transposed convolution against
+ * the definitions in {@link ConvReference}, over random 1-D/2-D/3-D geometries with odd sizes, strides, asymmetric pads,
+ * dilations, groups (including depthwise with a channel multiplier), batches and fused activations.
+ */
+class ConvolutionDifferentialTest {
+    private static final double REL = 1e-4;
+    private static Parallel two;
+
+    @BeforeAll
+    static void start() {
+        two = new Parallel(2);
+    }
+
+    @AfterAll
+    static void stop() {
+        two.close();
+    }
+
+    enum Flavour { GENERAL, DEPTHWISE, POINTWISE }
+
+    static Stream<Arguments> geometries() {
+        List<Arguments> out = new ArrayList<>();
+        Random r = new Random(2024);
+        for (int i = 0; i < 60; i++) {
+            for (Flavour f : Flavour.values()) {
+                int rank = f == Flavour.DEPTHWISE ? 1 + r.nextInt(2) : 1 + r.nextInt(3);
+                out.add(Arguments.of(f, randomGeometry(r, rank, f), r.nextLong()));
+            }
+        }
+        // Shapes big enough to cross the SGEMM's blocks and the im2col chunking, and stride-1 depthwise wide enough for
+        // the vector loop.
+        out.add(Arguments.of(Flavour.GENERAL, ConvGeometry.of(1, 16, 70, 1, new int[] {37, 41}, new int[] {3, 3},
+                new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, new int[] {37, 41}), 1L));
+        out.add(Arguments.of(Flavour.DEPTHWISE, ConvGeometry.of(2, 24, 48, 24, new int[] {19, 67}, new int[] {3, 5},
+                new int[] {1, 1}, new int[] {1, 2}, new int[] {2, 3}, new int[] {1, 4},
+                new int[] {out1(19, 3, 1, 1, 2, 1), out1(67, 5, 1, 2, 3, 4)}), 2L));
+        return out.stream();
+    }
+
+    private static int out1(int in, int k, int s, int d, int pb, int pe) {
+        return ConvGeometry.convOutput(in, k, s, d, pb, pe);
+    }
+
+    static ConvGeometry randomGeometry(Random r, int rank, Flavour f) {
+        int groups;
+        int c;
+        int m;
+        switch (f) {
+            case DEPTHWISE -> {
+                c = 2 + r.nextInt(8); // one channel in one group is an ordinary convolution
+                groups = c;
+                m = c * (1 + r.nextInt(2));
+            }
+            case POINTWISE -> {
+                groups = 1 + r.nextInt(3);
+                c = groups * (1 + r.nextInt(7));
+                m = groups * (1 + r.nextInt(17));
+            }
+            default -> {
+                groups = r.nextInt(4) == 0 ? 2 : 1;
+                c = groups * (1 + r.nextInt(5));
+                m = groups * (1 + r.nextInt(9));
+            }
+        }
+        int[] in = new int[rank];
+        int[] k = new int[rank];
+        int[] s = new int[rank];
+        int[] d = new int[rank];
+        int[] pb = new int[rank];
+        int[] pe = new int[rank];
+        int[] out = new int[rank];
+        for (int a = 0; a < rank; a++) {
+            int maxIn = rank == 3 ? 7 : rank == 2 ? 17 : 63;
+            if (f == Flavour.POINTWISE) {
+                k[a] = 1;
+                s[a] = 1;
+                d[a] = 1;
+                in[a] = 1 + r.nextInt(maxIn);
+            } else {
+                k[a] = 1 + r.nextInt(3);
+                s[a] = 1 + r.nextInt(3);
+                d[a] = 1 + r.nextInt(2);
+                pb[a] = r.nextInt(3);
+                pe[a] = r.nextInt(3);
+                int span = (k[a] - 1) * d[a] + 1;
+                in[a] = Math.max(1, span - pb[a] - pe[a]) + r.nextInt(maxIn);
+            }
+            out[a] = ConvGeometry.convOutput(in[a], k[a], s[a], d[a], pb[a], pe[a]);
+        }
+        return ConvGeometry.of(1 + r.nextInt(2), c, m, groups, in, k, s, d, pb, pe, out);
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("geometries")
+    void vectorAndScalarMatchTheDefinition(Flavour flavour, ConvGeometry g, long seed) {
+        Random r = new Random(seed);
+        float[] x = Matrices.random(r, g.batch() * g.inChannels() * g.inPlane());
+        float[] w = Matrices.random(r, g.outChannels() * g.columnRows());
+        float[] bias = r.nextBoolean() ? Matrices.random(r, g.outChannels()) : null;
+        Activation act = r.nextBoolean() ? Activation.none() : Activation.leakyRelu(0.2f);
+        float[][] ref = ConvReference.conv(g, x, w, bias, act);
+        switch (flavour) {
+            case DEPTHWISE -> assertThat(Depthwise.supports(g)).isTrue();
+            case POINTWISE -> assertThat(g.isPointwise()).isTrue();
+            default -> { }
+        }
+        for (boolean vector : new boolean[] {true, false}) {
+            for (Parallel par : new Parallel[] {Parallel.sequential(), two}) {
+                float[] y = new float[ref[0].length];
+                java.util.Arrays.fill(y, Float.NaN); // every output must be written
+                Convolution.forward(g, x, w, bias, act, y, par, vector);
+                Matrices.assertClose((vector ? "vector " : "scalar ") + g + " threads=" + par.threads(), ref[0], y,
+                        ref[1], REL);
+            }
+        }
+    }
+
+    @Test
+    void everyActivationFusesIntoTheConvolution() {
+        Random r = new Random(5);
+        ConvGeometry g = ConvGeometry.of(1, 6, 10, 1, new int[] {9, 11}, new int[] {3, 3}, new int[] {1, 1},
+                new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, new int[] {9, 11});
+        ConvGeometry dw = ConvGeometry.of(1, 6, 6, 6, new int[] {9, 40}, new int[] {3, 3}, new int[] {1, 1},
+                new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, new int[] {9, 40});
+        for (Activation act : new Activation[] {Activation.relu(), Activation.clip(-0.1f, 0.3f), Activation.sigmoid(),
+                Activation.hardSwish(), Activation.leakyRelu(0.5f)}) {
+            for (ConvGeometry geo : new ConvGeometry[] {g, dw}) {
+                float[] x = Matrices.random(r, geo.inChannels() * geo.inPlane());
+                float[] w = Matrices.random(r, geo.outChannels() * geo.columnRows());
+                float[] bias = Matrices.random(r, geo.outChannels());
+                float[][] ref = ConvReference.conv(geo, x, w, bias, act);
+                for (boolean vector : new boolean[] {true, false}) {
+                    float[] y = new float[ref[0].length];
+                    Convolution.forward(geo, x, w, bias, act, y, Parallel.sequential(), vector);
+                    Matrices.assertClose(act + " " + geo, ref[0], y, ref[1], REL);
+                }
+            }
+        }
+    }
+
+    static Stream<Arguments> transposedGeometries() {
+        List<Arguments> out = new ArrayList<>();
+        Random r = new Random(77);
+        for (int i = 0; i < 60; i++) {
+            int rank = 1 + r.nextInt(3);
+            int groups = r.nextInt(3) == 0 ? 2 : 1;
+            int c = groups * (1 + r.nextInt(4));
+            int m = groups * (1 + r.nextInt(4));
+            int[] in = new int[rank];
+            int[] k = new int[rank];
+            int[] s = new int[rank];
+            int[] d = new int[rank];
+            int[] pb = new int[rank];
+            int[] pe = new int[rank];
+            int[] o = new int[rank];
+            for (int a = 0; a < rank; a++) {
+                in[a] = 1 + r.nextInt(rank == 3 ? 5 : 13);
+                k[a] = 1 + r.nextInt(3);
+                s[a] = 1 + r.nextInt(3);
+                d[a] = 1 + r.nextInt(2);
+                pb[a] = r.nextInt(2);
+                pe[a] = r.nextInt(2);
+                int outputPadding = r.nextInt(s[a]);
+                o[a] = Math.max(1, s[a] * (in[a] - 1) + outputPadding + (k[a] - 1) * d[a] + 1 - pb[a] - pe[a]);
+            }
+            out.add(Arguments.of(ConvGeometry.of(1 + r.nextInt(2), c, m, groups, in, k, s, d, pb, pe, o), r.nextLong()));
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transposedGeometries")
+    void transposedConvolutionMatchesTheDefinition(ConvGeometry g, long seed) {
+        Random r = new Random(seed);
+        float[] x = Matrices.random(r, g.batch() * g.inChannels() * g.inPlane());
+        float[] w = Matrices.random(r, g.inChannels() * g.outPerGroup() * g.kernelSize());
+        float[] bias = r.nextBoolean() ? Matrices.random(r, g.outChannels()) : null;
+        float[][] ref = ConvReference.transposed(g, x, w, bias);
+        for (boolean vector : new boolean[] {true, false}) {
+            for (Parallel par : new Parallel[] {Parallel.sequential(), two}) {
+                float[] y = new float[ref[0].length];
+                java.util.Arrays.fill(y, Float.NaN);
+                TransposedConvolution.forward(g, x, w, bias, Activation.none(), y, par, vector);
+                Matrices.assertClose("transposed " + g, ref[0], y, ref[1], REL);
+            }
+        }
+    }
+}
