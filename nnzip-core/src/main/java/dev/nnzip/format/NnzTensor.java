@@ -1,0 +1,34 @@
+package dev.nnzip.format;
+
+import dev.nnzip.tensor.DType;
+import java.util.List;
+
+/**
+ * One row of the tensor table.
+ *
+ * @param name       the weight's name in the graph
+ * @param dtype      its element type
+ * @param shape      its dimensions
+ * @param codec      the codec that encoded it (see {@code dev.nnzip.codec.Codecs})
+ * @param params     the codec's per-tensor parameters (opaque to the container)
+ * @param errorBound the absolute error bound every decoded value honours (0 for lossless)
+ * @param rawBytes   bytes of the decoded tensor
+ * @param blocks     its blocks, in value order
+ */
+public record NnzTensor(String name, DType dtype, int[] shape, String codec, byte[] params, double errorBound,
+                        long rawBytes, List<NnzBlock> blocks) {
+    public NnzTensor {
+        shape = shape.clone();
+        params = params.clone();
+        blocks = List.copyOf(blocks);
+    }
+
+    /** Bytes of all block payloads. */
+    public long storedBytes() {
+        long n = params.length;
+        for (NnzBlock b : blocks) {
+            n += b.length();
+        }
+        return n;
+    }
+}
