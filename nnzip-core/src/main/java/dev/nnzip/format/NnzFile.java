@@ -129,8 +129,8 @@ public final class NnzFile implements AutoCloseable {
                 throw fail(tableOffset, "the tensor table is corrupted (CRC32C mismatch)");
             }
             int count = t.getInt();
-            // each entry takes at least 30 bytes: a count beyond that is a lie, caught before allocating for it
-            if (count < 0 || count > tableLength / 30) {
+            // each entry takes at least 39 bytes: a count beyond that is a lie, caught before allocating for it
+            if (count < 0 || count > tableLength / 39) {
                 throw fail(tableOffset, "tensor table claims " + count + " tensors in " + tableLength + " bytes");
             }
             Map<String, NnzTensor> out = new LinkedHashMap<>();
@@ -181,6 +181,12 @@ public final class NnzFile implements AutoCloseable {
             }
             byte[] params = new byte[paramLength];
             t.get(params);
+            int boundKind = Byte.toUnsignedInt(need(t, 1).get());
+            double boundValue = need(t, 8).getDouble();
+            if (boundKind > 1 || !(boundValue >= 0) || Double.isInfinite(boundValue)) {
+                throw fail(at, "tensor '" + name + "' has an invalid requested bound (kind " + boundKind + ", value "
+                        + boundValue + "), expected kind 0 (absolute) or 1 (relative) and a finite value >= 0");
+            }
             double eb = need(t, 8).getDouble();
             long raw = need(t, 8).getLong();
             if (!(eb >= 0) || Double.isInfinite(eb)) {
@@ -208,7 +214,7 @@ public final class NnzFile implements AutoCloseable {
                 throw fail(at, "tensor '" + name + "': its blocks hold " + values + " values but its shape "
                         + java.util.Arrays.toString(shape) + " needs " + elements);
             }
-            return new NnzTensor(name, dtype, shape, codec, params, eb, raw, blocks);
+            return new NnzTensor(name, dtype, shape, codec, params, boundKind, boundValue, eb, raw, blocks);
         }
 
         private ByteBuffer need(ByteBuffer t, long n) {
