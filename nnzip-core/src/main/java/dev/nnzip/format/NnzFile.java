@@ -129,8 +129,8 @@ public final class NnzFile implements AutoCloseable {
                 throw fail(tableOffset, "the tensor table is corrupted (CRC32C mismatch)");
             }
             int count = t.getInt();
-            // each entry takes at least 39 bytes: a count beyond that is a lie, caught before allocating for it
-            if (count < 0 || count > tableLength / 39) {
+            // each entry takes at least 47 bytes: a count beyond that is a lie, caught before allocating for it
+            if (count < 0 || count > tableLength / 47) {
                 throw fail(tableOffset, "tensor table claims " + count + " tensors in " + tableLength + " bytes");
             }
             Map<String, NnzTensor> out = new LinkedHashMap<>();
@@ -188,9 +188,11 @@ public final class NnzFile implements AutoCloseable {
                         + boundValue + "), expected kind 0 (absolute) or 1 (relative) and a finite value >= 0");
             }
             double eb = need(t, 8).getDouble();
+            double maxError = need(t, 8).getDouble();
             long raw = need(t, 8).getLong();
-            if (!(eb >= 0) || Double.isInfinite(eb)) {
-                throw fail(at, "tensor '" + name + "' has an invalid error bound " + eb);
+            if (!(eb >= 0) || Double.isInfinite(eb) || !(maxError >= 0) || maxError > eb && eb > 0) {
+                throw fail(at, "tensor '" + name + "' has an invalid error bound " + eb + " (measured max error "
+                        + maxError + ")");
             }
             int blockCount = need(t, 4).getInt();
             if (blockCount < 0 || (long) blockCount * 20 > t.remaining()) {
@@ -214,7 +216,7 @@ public final class NnzFile implements AutoCloseable {
                 throw fail(at, "tensor '" + name + "': its blocks hold " + values + " values but its shape "
                         + java.util.Arrays.toString(shape) + " needs " + elements);
             }
-            return new NnzTensor(name, dtype, shape, codec, params, boundKind, boundValue, eb, raw, blocks);
+            return new NnzTensor(name, dtype, shape, codec, params, boundKind, boundValue, eb, maxError, raw, blocks);
         }
 
         private ByteBuffer need(ByteBuffer t, long n) {

@@ -14,11 +14,12 @@ import java.util.List;
  * @param boundKind  how the bound was asked for: 0 = absolute, 1 = relative to the tensor's value range
  * @param boundValue the bound as asked for (an absolute value, or a fraction of the range)
  * @param errorBound the absolute error bound every decoded value honours (0 for lossless)
+ * @param maxError   the largest |w − ŵ| the compressor measured by decoding what it wrote
  * @param rawBytes   bytes of the decoded tensor
  * @param blocks     its blocks, in value order
  */
 public record NnzTensor(String name, DType dtype, int[] shape, String codec, byte[] params, int boundKind,
-                        double boundValue, double errorBound,
+                        double boundValue, double errorBound, double maxError,
                         long rawBytes, List<NnzBlock> blocks) {
     public NnzTensor {
         shape = shape.clone();

@@ -43,7 +43,8 @@ public final class NnzWriter implements AutoCloseable {
      * Appends one tensor's blocks. {@code blockValues[i]} is how many values block {@code i} decodes to.
      */
     public NnzTensor addTensor(String name, DType dtype, int[] shape, String codec, byte[] params, int boundKind,
-                               double boundValue, double errorBound, long rawBytes, List<ByteBuffer> blocks,
+                               double boundValue, double errorBound, double maxError, long rawBytes,
+                               List<ByteBuffer> blocks,
                                int[] blockValues) throws IOException {
         if (blocks.size() != blockValues.length) {
             throw new IllegalArgumentException("tensor '" + name + "': " + blocks.size() + " blocks but "
@@ -60,7 +61,8 @@ public final class NnzWriter implements AutoCloseable {
             refs.add(new NnzBlock(position, length, blockValues[i], (int) crc.getValue()));
             position += length;
         }
-        NnzTensor t = new NnzTensor(name, dtype, shape, codec, params, boundKind, boundValue, errorBound, rawBytes,
+        NnzTensor t = new NnzTensor(name, dtype, shape, codec, params, boundKind, boundValue, errorBound, maxError,
+                rawBytes,
                 refs);
         tensors.add(t);
         return t;
@@ -116,6 +118,7 @@ public final class NnzWriter implements AutoCloseable {
             b.put((byte) t.boundKind());
             b.putDouble(t.boundValue());
             b.putDouble(t.errorBound());
+            b.putDouble(t.maxError());
             b.putLong(t.rawBytes());
             b.putInt(t.blocks().size());
             for (NnzBlock k : t.blocks()) {
@@ -129,7 +132,7 @@ public final class NnzWriter implements AutoCloseable {
         long n = 4;
         for (NnzTensor t : tensors) {
             n += 2 + t.name().getBytes(StandardCharsets.UTF_8).length + 1 + 1 + 4L * t.shape().length
-                    + 1 + t.codec().getBytes(StandardCharsets.UTF_8).length + 4 + t.params().length + 1 + 8 + 8 + 8 + 4
+                    + 1 + t.codec().getBytes(StandardCharsets.UTF_8).length + 4 + t.params().length + 1 + 8 + 8 + 8 + 8 + 4
                     + 20L * t.blocks().size();
         }
         return Math.toIntExact(n);
