@@ -63,7 +63,7 @@ public final class OnnxImporter {
         try {
             ByteBuffer bytes = source.mapModel();
             ModelProto proto = parse(file, bytes);
-            Graph graph = convert(proto, source);
+            Graph graph = convert(proto, source, Map.of());
             return new Imported(graph, proto, source);
         } catch (NoSuchFileException e) {
             source.close();
@@ -77,9 +77,17 @@ public final class OnnxImporter {
         }
     }
 
-    /** Parses an in-memory model (for models built in code and tests). Weights are copied out of the proto lazily. */
+    /** Converts an in-memory model (for models built in code and tests). Weights are decoded from the proto lazily. */
     public static Graph convert(ModelProto proto) {
-        return convert(proto, new OnnxSource(Path.of("in-memory.onnx")));
+        return convert(proto, new OnnxSource(Path.of("in-memory.onnx")), Map.of());
+    }
+
+    /**
+     * Converts a model whose top-level initializers' data lives elsewhere (a .nnz file): an initializer named in
+     * {@code supplied} takes that weight, and its (empty) data in the proto is not looked at.
+     */
+    public static Graph convert(ModelProto proto, Map<String, Weight> supplied) {
+        return convert(proto, new OnnxSource(Path.of("in-memory.onnx")), supplied);
     }
 
     private static ModelProto parse(Path file, ByteBuffer bytes) {
@@ -99,7 +107,7 @@ public final class OnnxImporter {
         }
     }
 
-    private static Graph convert(ModelProto proto, OnnxSource source) {
+    private static Graph convert(ModelProto proto, OnnxSource source, Map<String, Weight> supplied) {
         Map<String, Integer> opsets = new LinkedHashMap<>();
         for (OperatorSetIdProto o : proto.getOpsetImportList()) {
             String domain = o.getDomain().equals("ai.onnx") ? "" : o.getDomain();
@@ -113,14 +121,15 @@ public final class OnnxImporter {
             throw new ModelFormatException("model uses ONNX opset " + opset + "; nnzip supports opsets " + MIN_OPSET
                     + " to " + MAX_OPSET);
         }
-        return new Converter(source, opsets).graph(proto.getGraph());
+        return new Converter(source, opsets, supplied).graph(proto.getGraph());
     }
 
-    private record Converter(OnnxSource source, Map<String, Integer> opsets) {
+    private record Converter(OnnxSource source, Map<String, Integer> opsets, Map<String, Weight> supplied) {
         Graph graph(GraphProto g) {
             Map<String, Weight> weights = new LinkedHashMap<>();
             for (TensorProto t : g.getInitializerList()) {
-                weights.put(t.getName(), new OnnxWeight(t.getName(), t, source));
+                Weight w = supplied.get(t.getName());
+                weights.put(t.getName(), w != null ? w : new OnnxWeight(t.getName(), t, source));
             }
             for (SparseTensorProto s : g.getSparseInitializerList()) {
                 String name = s.getValues().getName();
@@ -143,6 +152,11 @@ public final class OnnxImporter {
                     g.getInputList().stream().map(OnnxImporter::valueInfo).toList(),
                     g.getOutputList().stream().map(OnnxImporter::valueInfo).toList(),
                     weights, infos, opsets);
+        }
+
+        /** Subgraph initializers are never supplied from outside: only the top-level graph's are. */
+        private Graph subgraph(GraphProto g) {
+            return new Converter(source, opsets, Map.of()).graph(g);
         }
 
         private Weight constantWeight(NodeProto n) {
@@ -191,7 +205,7 @@ public final class OnnxImporter {
                 case INT -> new Attribute(a.getName(), Attribute.Type.INT, a.getI());
                 case STRING -> new Attribute(a.getName(), Attribute.Type.STRING, a.getS().toStringUtf8());
                 case TENSOR -> new Attribute(a.getName(), Attribute.Type.TENSOR, OnnxTensors.toTensor(a.getT(), null));
-                case GRAPH -> new Attribute(a.getName(), Attribute.Type.GRAPH, graph(a.getG()));
+                case GRAPH -> new Attribute(a.getName(), Attribute.Type.GRAPH, subgraph(a.getG()));
                 case FLOATS -> new Attribute(a.getName(), Attribute.Type.FLOATS, toFloats(a));
                 case INTS -> new Attribute(a.getName(), Attribute.Type.INTS,
                         a.getIntsList().stream().mapToLong(x -> x).toArray());
@@ -200,7 +214,7 @@ public final class OnnxImporter {
                 case TENSORS -> new Attribute(a.getName(), Attribute.Type.TENSORS,
                         a.getTensorsList().stream().map(t -> OnnxTensors.toTensor(t, null)).toList());
                 case GRAPHS -> new Attribute(a.getName(), Attribute.Type.GRAPHS,
-                        a.getGraphsList().stream().map(this::graph).toList());
+                        a.getGraphsList().stream().map(this::subgraph).toList());
                 case TYPE_PROTO, TYPE_PROTOS -> new Attribute(a.getName(), Attribute.Type.TYPE_PROTO, a.getTp());
                 default -> throw new ModelFormatException("node '" + n.getName() + "' (" + n.getOpType()
                         + ") has attribute '" + a.getName() + "' of unsupported type " + a.getType());

@@ -44,6 +44,35 @@ public final class OnnxTensors {
     }
 
     /**
+     * Checks, without decoding, that an inline tensor holds exactly as much data as its shape and type need, so a
+     * corrupted model fails at load naming the tensor rather than at first use.
+     */
+    public static void validateInline(TensorProto t) {
+        DType dtype = dtypeOf(t);
+        long n = Shapes.size(shapeOf(t));
+        if (t.hasRawData()) {
+            long need = n * dtype.byteSize();
+            if (dtype != DType.STRING && t.getRawData().size() != need) {
+                throw new ModelFormatException("tensor '" + t.getName() + "' holds " + t.getRawData().size()
+                        + " bytes of data but its " + dtype + " shape " + t.getDimsList() + " needs " + need);
+            }
+            return;
+        }
+        int have = switch (dtype) {
+            case FLOAT -> t.getFloatDataCount();
+            case DOUBLE -> t.getDoubleDataCount();
+            case INT64 -> t.getInt64DataCount();
+            case UINT32, UINT64 -> t.getUint64DataCount();
+            case STRING -> t.getStringDataCount();
+            default -> t.getInt32DataCount();
+        };
+        if (have != n) {
+            throw new ModelFormatException("tensor '" + t.getName() + "' has " + have + " values but its " + dtype
+                    + " shape " + t.getDimsList() + " needs " + n);
+        }
+    }
+
+    /**
      * Decodes a tensor whose data is inline ({@code raw_data} or typed fields). External data is resolved by the caller,
      * which passes the bytes as {@code external} (null otherwise).
      */

@@ -27,6 +27,8 @@ final class OnnxWeight implements Weight {
         this.source = source;
         if (isExternal()) {
             externalBytes(); // validate location, offset and length at load, not at first use
+        } else {
+            OnnxTensors.validateInline(proto);
         }
     }
 

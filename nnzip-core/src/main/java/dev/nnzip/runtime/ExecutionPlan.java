@@ -24,8 +24,12 @@ import java.util.Set;
  * <p>Built once per model and shared by all sessions; it holds no tensors.
  */
 public final class ExecutionPlan {
-    /** One node to run: its kernel, input/output slots (-1 = absent optional) and the slots to free after it. */
-    public record Step(Node node, OpKernel kernel, int[] inputs, int[] outputs, int[] freeAfter) {
+    /**
+     * One node to run: its kernel, input/output slots (-1 = absent optional), the activation slots to free after it, the
+     * weights (by weight index) it reads, and the weights whose last reader it is.
+     */
+    public record Step(Node node, OpKernel kernel, int[] inputs, int[] outputs, int[] freeAfter, int[] weights,
+                       int[] weightReleases) {
     }
 
     private final Graph graph;
@@ -117,10 +121,32 @@ public final class ExecutionPlan {
                 frees.get(step).add(slot);
             }
         });
+        Map<Integer, Integer> weightOfSlot = new HashMap<>();
+        for (int w = 0; w < weightSlots.length; w++) {
+            weightOfSlot.put(weightSlots[w], w);
+        }
+        Map<Integer, Integer> lastWeightUse = new HashMap<>();
+        List<int[]> stepWeights = new ArrayList<>();
+        for (int i = 0; i < kept.size(); i++) {
+            int[] used = Arrays.stream(ins[i]).filter(weightOfSlot::containsKey).map(weightOfSlot::get).distinct()
+                    .toArray();
+            stepWeights.add(used);
+            for (int w : used) {
+                lastWeightUse.put(w, i);
+            }
+        }
+        for (int s : outputSlots) { // a weight that is also a graph output is read at the very end
+            if (weightOfSlot.containsKey(s)) {
+                lastWeightUse.put(weightOfSlot.get(s), kept.size());
+            }
+        }
         List<Step> steps = new ArrayList<>(kept.size());
         for (int i = 0; i < kept.size(); i++) {
+            int step = i;
+            int[] releases = lastWeightUse.entrySet().stream().filter(e -> e.getValue() == step)
+                    .mapToInt(Map.Entry::getKey).sorted().toArray();
             steps.add(new Step(kept.get(i), kernels.get(i), ins[i], outs[i],
-                    frees.get(i).stream().mapToInt(Integer::intValue).toArray()));
+                    frees.get(i).stream().mapToInt(Integer::intValue).toArray(), stepWeights.get(i), releases));
         }
         return new ExecutionPlan(graph, List.copyOf(steps), Map.copyOf(slots), weightNames, weightSlots,
                 inputSlots, outputSlots);
@@ -240,8 +266,9 @@ public final class ExecutionPlan {
         return outputSlots.clone();
     }
 
-    String[] weightNames() {
-        return weightNames;
+    /** Weight names by weight index (the index stores and steps use). */
+    public String[] weightNames() {
+        return weightNames.clone();
     }
 
     int[] weightSlots() {

@@ -4,35 +4,52 @@ import dev.nnzip.graph.Graph;
 import dev.nnzip.graph.ValueInfo;
 import dev.nnzip.graph.Weight;
 import dev.nnzip.ops.OpRegistry;
-import dev.nnzip.tensor.Tensor;
+import dev.nnzip.runtime.weights.BudgetWeights;
+import dev.nnzip.runtime.weights.DecodedWeightCache;
+import dev.nnzip.runtime.weights.EagerWeights;
+import dev.nnzip.runtime.weights.LayerwiseWeights;
+import dev.nnzip.runtime.weights.MemoryMode;
+import dev.nnzip.runtime.weights.PrefetchWeights;
+import dev.nnzip.runtime.weights.WeightAccounting;
+import dev.nnzip.runtime.weights.WeightStore;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A loaded model: its graph, its compiled plan and its decoded weights. Safe to share across threads; each thread
- * (or request) opens its own {@link Session}. Closing the model releases the files behind it; closing twice is harmless.
+ * A loaded model: its graph, its compiled plan and its weights (as references; when they are decoded is the memory
+ * mode's business, see {@link MemoryMode}). Safe to share across threads; each thread (or request) opens its own
+ * {@link Session}. Closing the model releases the files behind it; closing twice is harmless.
  */
 public final class Model implements AutoCloseable {
     private final String name;
     private final Graph graph;
     private final ExecutionPlan plan;
-    private final Tensor[] weights;
+    private final Weight[] weights;
+    private final MemoryMode defaultMemory;
     private final AutoCloseable backing;
+    private final WeightAccounting accounting = new WeightAccounting();
+    private final Map<Long, DecodedWeightCache> budgetCaches = new ConcurrentHashMap<>();
+    private volatile EagerWeights eager;
     private volatile boolean closed;
 
     /**
-     * Compiles {@code graph} (every operator is checked here, so an unsupported one fails now, not mid-run) and decodes its
-     * weights. {@code backing} is closed with the model (null if nothing backs it).
+     * Compiles {@code graph}: every operator is checked here, so an unsupported one fails now, not mid-run. With
+     * {@code defaultMemory} eager, all weights are decoded now as well. {@code backing} is closed with the model.
      */
-    public Model(String name, Graph graph, AutoCloseable backing) {
+    public Model(String name, Graph graph, MemoryMode defaultMemory, AutoCloseable backing) {
         this.name = name;
         this.graph = graph;
         this.backing = backing;
+        this.defaultMemory = defaultMemory;
         this.plan = ExecutionPlan.compile(graph, OpRegistry.standard());
         String[] names = plan.weightNames();
-        this.weights = new Tensor[names.length];
+        this.weights = new Weight[names.length];
         for (int i = 0; i < names.length; i++) {
-            Weight w = graph.weights().get(names[i]);
-            weights[i] = w.decode();
+            weights[i] = graph.weights().get(names[i]);
+        }
+        if (defaultMemory.kind() == MemoryMode.Kind.EAGER) {
+            eagerWeights();
         }
     }
 
@@ -48,6 +65,10 @@ public final class Model implements AutoCloseable {
         return plan;
     }
 
+    public MemoryMode defaultMemory() {
+        return defaultMemory;
+    }
+
     /** Inputs a caller feeds, in declared order. */
     public List<ValueInfo> inputs() {
         return graph.feedInputs();
@@ -57,18 +78,66 @@ public final class Model implements AutoCloseable {
         return graph.outputs();
     }
 
-    /** Bytes of decoded weights held by this model. */
+    /** The engine's own count of decoded weight bytes (current and peak), across all sessions of this model. */
+    public WeightAccounting weightAccounting() {
+        return accounting;
+    }
+
+    /** Bytes of decoded weights resident now. */
     public long residentWeightBytes() {
+        return accounting.residentBytes();
+    }
+
+    /** Bytes all weights take once decoded (what eager mode holds). */
+    public long decodedWeightBytes() {
         long sum = 0;
-        for (Tensor t : weights) {
-            sum += t.heapBytes();
+        for (Weight w : weights) {
+            sum += w.decodedBytes();
         }
         return sum;
     }
 
-    Tensor[] weights() {
-        checkOpen();
-        return weights;
+    /** Bytes of the weights as stored (compressed, for a .nnz). */
+    public long storedWeightBytes() {
+        long sum = 0;
+        for (Weight w : weights) {
+            sum += w.storedBytes();
+        }
+        return sum;
+    }
+
+    /** The largest single weight tensor's decoded size. */
+    public long largestWeightBytes() {
+        long max = 0;
+        for (Weight w : weights) {
+            max = Math.max(max, w.decodedBytes());
+        }
+        return max;
+    }
+
+    private EagerWeights eagerWeights() {
+        EagerWeights e = eager;
+        if (e == null) {
+            synchronized (this) {
+                e = eager;
+                if (e == null) {
+                    e = new EagerWeights(weights, accounting);
+                    eager = e;
+                }
+            }
+        }
+        return e;
+    }
+
+    /** A weight store for one session in {@code mode}. */
+    WeightStore weightStore(MemoryMode mode) {
+        return switch (mode.kind()) {
+            case EAGER -> eagerWeights();
+            case LAYERWISE -> new LayerwiseWeights(weights, accounting);
+            case PREFETCH -> new PrefetchWeights(weights, accounting);
+            case BUDGET -> new BudgetWeights(budgetCaches.computeIfAbsent(mode.budgetBytes(),
+                    b -> new DecodedWeightCache(weights, b, accounting)), weights.length);
+        };
     }
 
     public Session newSession() {
@@ -77,7 +146,7 @@ public final class Model implements AutoCloseable {
 
     public Session newSession(SessionOptions options) {
         checkOpen();
-        return new Session(this, options);
+        return new Session(this, options, options.memory() == null ? defaultMemory : options.memory());
     }
 
     void checkOpen() {

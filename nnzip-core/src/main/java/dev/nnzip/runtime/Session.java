@@ -6,9 +6,14 @@ import dev.nnzip.graph.Dim;
 import dev.nnzip.graph.ValueInfo;
 import dev.nnzip.kernels.Parallel;
 import dev.nnzip.ops.ExecContext;
+import dev.nnzip.runtime.weights.MemoryMode;
+import dev.nnzip.runtime.weights.WeightStore;
 import dev.nnzip.tensor.DType;
 import dev.nnzip.tensor.Tensor;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +30,15 @@ public final class Session implements AutoCloseable {
     private final ExecContext ctx;
     private volatile boolean closed;
 
-    Session(Model model, SessionOptions options) {
+    private final MemoryMode memory;
+    private final WeightStore weights;
+    private long peakActivationBytes;
+
+    Session(Model model, SessionOptions options, MemoryMode memory) {
         this.model = model;
         this.plan = model.plan();
+        this.memory = memory;
+        this.weights = model.weightStore(memory);
         this.parallel = options.threads() == 1 ? Parallel.sequential() : new Parallel(options.threads());
         this.ctx = new ExecContext(parallel);
     }
@@ -39,48 +50,150 @@ public final class Session implements AutoCloseable {
         }
         model.checkOpen();
         Tensor[] values = new Tensor[plan.slotCount()];
-        Tensor[] weights = model.weights();
         int[] weightSlots = plan.weightSlots();
-        for (int i = 0; i < weightSlots.length; i++) {
-            values[weightSlots[i]] = weights[i];
-        }
         bindInputs(inputs, values);
-        for (ExecutionPlan.Step step : plan.steps()) {
-            Tensor[] in = new Tensor[step.inputs().length];
-            for (int i = 0; i < in.length; i++) {
-                int s = step.inputs()[i];
-                in[i] = s < 0 ? null : values[s];
-            }
-            Tensor[] out;
-            try {
-                out = step.kernel().run(in, ctx);
-            } catch (NnzipException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                throw new NnzipException("node " + step.node().describe() + " failed on inputs "
-                        + describe(step.node().inputs(), in) + ": " + e.getMessage(), e);
-            }
-            int[] outSlots = step.outputs();
-            for (int i = 0; i < outSlots.length; i++) {
-                if (outSlots[i] >= 0) {
-                    values[outSlots[i]] = i < out.length ? out[i] : null;
+        ActivationTracker activations = new ActivationTracker();
+        inputs.values().forEach(activations::external);
+        List<ExecutionPlan.Step> steps = plan.steps();
+        try {
+            for (int k = 0; k < steps.size(); k++) {
+                ExecutionPlan.Step step = steps.get(k);
+                for (int w : step.weights()) {
+                    values[weightSlots[w]] = activations.external(weights.acquire(w));
+                }
+                if (k + 1 < steps.size()) {
+                    weights.upcoming(steps.get(k + 1).weights());
+                }
+                Tensor[] in = new Tensor[step.inputs().length];
+                for (int i = 0; i < in.length; i++) {
+                    int s = step.inputs()[i];
+                    in[i] = s < 0 ? null : values[s];
+                }
+                Tensor[] out = execute(step, in);
+                int[] outSlots = step.outputs();
+                for (int i = 0; i < outSlots.length; i++) {
+                    if (outSlots[i] >= 0) {
+                        Tensor t = i < out.length ? out[i] : null;
+                        values[outSlots[i]] = t;
+                        activations.produced(t);
+                    }
+                }
+                for (int s : step.freeAfter()) {
+                    activations.freed(values[s]);
+                    values[s] = null;
+                }
+                for (int w : step.weightReleases()) {
+                    weights.release(w);
+                    values[weightSlots[w]] = null;
                 }
             }
-            for (int s : step.freeAfter()) {
-                values[s] = null;
+            return collectOutputs(values);
+        } finally {
+            releaseAll();
+            synchronized (this) {
+                peakActivationBytes = Math.max(peakActivationBytes, activations.peak);
             }
         }
+    }
+
+    private Tensor[] execute(ExecutionPlan.Step step, Tensor[] in) {
+        try {
+            return step.kernel().run(in, ctx);
+        } catch (NnzipException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new NnzipException("node " + step.node().describe() + " failed on inputs "
+                    + describe(step.node().inputs(), in) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Map<String, Tensor> collectOutputs(Tensor[] values) {
         Map<String, Tensor> result = new LinkedHashMap<>();
         int[] outSlots = plan.outputSlots();
+        int[] weightSlots = plan.weightSlots();
         List<ValueInfo> outs = model.outputs();
         for (int i = 0; i < outSlots.length; i++) {
             int slot = outSlots[i];
-            Tensor t = values[slot];
+            int weight = indexOf(weightSlots, slot);
+            Tensor t = weight >= 0 ? weights.acquire(weight) : values[slot];
             // A weight or an input passed straight through must not hand the caller our shared array.
-            boolean shared = Arrays.stream(weightSlots).anyMatch(s -> s == slot) || plan.inputSlots().containsValue(slot);
+            boolean shared = weight >= 0 || plan.inputSlots().containsValue(slot);
             result.put(outs.get(i).name(), t != null && shared ? t.copy() : t);
         }
         return result;
+    }
+
+    private static int indexOf(int[] a, int v) {
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] == v) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** After a run (or a failed one) no weight stays acquired by this session beyond what its mode keeps. */
+    private void releaseAll() {
+        if (memory.kind() != MemoryMode.Kind.EAGER) {
+            for (int w = 0; w < plan.weightSlots().length; w++) {
+                weights.release(w);
+            }
+        }
+    }
+
+    /** The memory mode this session runs in. */
+    public MemoryMode memory() {
+        return memory;
+    }
+
+    /** Peak bytes of live activations (intermediate values) in any run so far, counted by distinct buffer. */
+    public synchronized long peakActivationBytes() {
+        return peakActivationBytes;
+    }
+
+    /**
+     * Counts live activation bytes by distinct data array: ops such as Reshape return views that share their input's
+     * array, which must not be counted twice.
+     */
+    private static final class ActivationTracker {
+        private final IdentityHashMap<Object, Integer> refs = new IdentityHashMap<>();
+        private final Set<Object> external = Collections.newSetFromMap(new IdentityHashMap<>());
+        private long live;
+        private long peak;
+
+        /** Marks a weight's or an input's array: views of it are not activations. */
+        Tensor external(Tensor t) {
+            if (t != null) {
+                external.add(t.data());
+            }
+            return t;
+        }
+
+        void produced(Tensor t) {
+            if (t == null || external.contains(t.data())) {
+                return;
+            }
+            if (refs.merge(t.data(), 1, Integer::sum) == 1) {
+                live += t.heapBytes();
+                peak = Math.max(peak, live);
+            }
+        }
+
+        void freed(Tensor t) {
+            if (t == null) {
+                return;
+            }
+            Integer n = refs.get(t.data());
+            if (n == null) {
+                return; // a weight or an input passed through an op that returned it as is
+            }
+            if (n == 1) {
+                refs.remove(t.data());
+                live -= t.heapBytes();
+            } else {
+                refs.put(t.data(), n - 1);
+            }
+        }
     }
 
     private static String describe(List<String> names, Tensor[] in) {
@@ -144,6 +257,7 @@ public final class Session implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
+            weights.close();
             parallel.close();
         }
     }

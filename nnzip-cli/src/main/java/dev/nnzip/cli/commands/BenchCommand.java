@@ -1,0 +1,113 @@
+package dev.nnzip.cli.commands;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.nnzip.Nnz;
+import dev.nnzip.runtime.LatencyStats;
+import dev.nnzip.runtime.Model;
+import dev.nnzip.runtime.ProcessMemory;
+import dev.nnzip.runtime.Session;
+import dev.nnzip.runtime.SessionOptions;
+import dev.nnzip.runtime.SyntheticInputs;
+import dev.nnzip.runtime.weights.MemoryMode;
+import dev.nnzip.tensor.Tensor;
+import dev.nnzip.tensor.io.Npy;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code nnzip bench MODEL}: load time, time to first result, latency percentiles, the engine's peak decoded-weight and
+ * activation bytes, and the process's peak RSS (VmHWM) with the heap setting it ran under.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure load time, first-result time, latency and memory of a model (.onnx or .nnz).")
+public final class BenchCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "MODEL")
+    Path model;
+
+    @Option(names = "--input", paramLabel = "NAME=FILE.npy", description = "inputs (default: built from declared shapes)")
+    Map<String, Path> inputs = new LinkedHashMap<>();
+
+    @Option(names = "--dim", paramLabel = "NAME=N", description = "size of a named dynamic dimension")
+    Map<String, Integer> dims = new LinkedHashMap<>();
+
+    @Option(names = "--batch", defaultValue = "1", description = "batch size for built inputs (default 1)")
+    int batch;
+
+    @Option(names = "--seq", defaultValue = "32", description = "other dynamic dimensions for built inputs (default 32)")
+    int sequence;
+
+    @Option(names = "--memory", paramLabel = "MODE",
+            description = "eager, layerwise, prefetch or budget=BYTES (default: eager for .onnx, prefetch for .nnz)")
+    String memory;
+
+    @Option(names = "--threads", paramLabel = "N", description = "worker threads (default: all cores)")
+    Integer threads;
+
+    @Option(names = "--warmup", defaultValue = "20")
+    int warmup;
+
+    @Option(names = "--runs", defaultValue = "100")
+    int runs;
+
+    @Option(names = "--json", description = "print one JSON object")
+    boolean json;
+
+    /** The figures, as printed and as JSON. */
+    public record Result(String model, String memoryMode, int threads, double loadMs, double firstResultMs,
+                         double p50Ms, double p90Ms, int runs, long storedWeightBytes, long decodedWeightBytes,
+                         long peakWeightBytes, long peakActivationBytes, long peakRssBytes, String heap) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        long t0 = System.nanoTime();
+        MemoryMode mode = memory == null ? null : MemoryMode.parse(memory);
+        try (Model m = mode == null ? Nnz.load(model) : Nnz.load(model, mode)) {
+            double loadMs = (System.nanoTime() - t0) / 1e6;
+            SessionOptions options = (threads == null ? SessionOptions.defaults() : new SessionOptions(threads))
+                    .withMemory(mode);
+            Map<String, Tensor> feed = new LinkedHashMap<>();
+            for (var e : inputs.entrySet()) {
+                feed.put(e.getKey(), Npy.read(e.getValue()));
+            }
+            if (feed.isEmpty()) {
+                feed = SyntheticInputs.forModel(m.inputs(), batch, sequence, dims, 1);
+            }
+            Map<String, Tensor> in = feed;
+            try (Session s = m.newSession(options)) {
+                s.run(in);
+                double firstMs = (System.nanoTime() - t0) / 1e6;
+                LatencyStats lat = LatencyStats.measure(warmup, runs, () -> s.run(in));
+                Result r = new Result(model.getFileName().toString(), s.memory().toString(), options.threads(),
+                        loadMs, firstMs, lat.medianMs(), lat.p90Ms(), lat.runs(), m.storedWeightBytes(),
+                        m.decodedWeightBytes(), m.weightAccounting().peakBytes(), s.peakActivationBytes(),
+                        ProcessMemory.peakRssBytes(), ProcessMemory.heapSetting());
+                print(r);
+            }
+        }
+        return 0;
+    }
+
+    private void print(Result r) throws Exception {
+        if (json) {
+            System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
+            return;
+        }
+        System.out.printf("model              %s (memory %s, %d thread(s))%n", r.model(), r.memoryMode(), r.threads());
+        System.out.printf("load               %.1f ms%n", r.loadMs());
+        System.out.printf("first result       %.1f ms after start of load%n", r.firstResultMs());
+        System.out.printf("latency            p50 %s, p90 %s over %d runs%n", Format.millis(r.p50Ms()),
+                Format.millis(r.p90Ms()), r.runs());
+        System.out.printf("weights            stored %s, decoded %s, peak resident decoded %s%n",
+                Format.bytes(r.storedWeightBytes()), Format.bytes(r.decodedWeightBytes()),
+                Format.bytes(r.peakWeightBytes()));
+        System.out.printf("activations        peak %s%n", Format.bytes(r.peakActivationBytes()));
+        System.out.printf("process peak RSS   %s (VmHWM) with %s%n", Format.bytes(r.peakRssBytes()), r.heap());
+    }
+}
