@@ -3,6 +3,7 @@ package dev.nnzip.runtime;
 import dev.nnzip.graph.Graph;
 import dev.nnzip.graph.ValueInfo;
 import dev.nnzip.graph.Weight;
+import dev.nnzip.graph.optimize.GraphOptimizer;
 import dev.nnzip.ops.OpRegistry;
 import dev.nnzip.runtime.weights.BudgetWeights;
 import dev.nnzip.runtime.weights.DecodedWeightCache;
@@ -42,11 +43,12 @@ public final class Model implements AutoCloseable {
         this.graph = graph;
         this.backing = backing;
         this.defaultMemory = defaultMemory;
-        this.plan = ExecutionPlan.compile(graph, OpRegistry.standard());
+        // The plan runs the optimized graph (fused bias/activation, folded BatchNorm); graph() stays the model as written.
+        this.plan = ExecutionPlan.compile(GraphOptimizer.standard().optimize(graph), OpRegistry.standard());
         String[] names = plan.weightNames();
         this.weights = new Weight[names.length];
         for (int i = 0; i < names.length; i++) {
-            weights[i] = graph.weights().get(names[i]);
+            weights[i] = plan.graph().weights().get(names[i]);
         }
         if (defaultMemory.kind() == MemoryMode.Kind.EAGER) {
             eagerWeights();

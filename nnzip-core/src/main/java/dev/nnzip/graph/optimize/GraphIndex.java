@@ -2,7 +2,6 @@ package dev.nnzip.graph.optimize;
 
 import dev.nnzip.graph.Graph;
 import dev.nnzip.graph.Node;
-import dev.nnzip.graph.ValueInfo;
 import dev.nnzip.graph.Weight;
 import dev.nnzip.tensor.DType;
 import dev.nnzip.tensor.Tensor;
@@ -64,20 +63,6 @@ final class GraphIndex {
         return uses.getOrDefault(value, 0) == 1 && !graphOutputs.contains(value);
     }
 
-    /** Index of the only node reading {@code value} as an input, or -1 when there is not exactly one. */
-    int soleConsumer(String value) {
-        if (!hasSingleConsumer(value)) {
-            return -1;
-        }
-        List<Node> nodes = graph.nodes();
-        for (int i = 0; i < nodes.size(); i++) {
-            if (nodes.get(i).inputs().contains(value)) {
-                return i;
-            }
-        }
-        return -1; // read by a subgraph only
-    }
-
     /**
      * True when {@code name} is a weight that callers cannot override: a graph input with the same name would make it a
      * default, and folding it would freeze the default.
@@ -113,7 +98,6 @@ final class GraphIndex {
 
     private boolean taken(String name) {
         return graph.weights().containsKey(name) || producer.containsKey(name) || uses.containsKey(name)
-                || graphInputs.contains(name) || graphOutputs.contains(name)
-                || graph.inputs().stream().map(ValueInfo::name).anyMatch(name::equals);
+                || graphInputs.contains(name) || graphOutputs.contains(name);
     }
 }
