@@ -50,6 +50,10 @@ class ConvolutionDifferentialTest {
         out.add(Arguments.of(Flavour.DEPTHWISE, ConvGeometry.of(2, 24, 48, 24, new int[] {19, 67}, new int[] {3, 5},
                 new int[] {1, 1}, new int[] {1, 2}, new int[] {2, 3}, new int[] {1, 4},
                 new int[] {out1(19, 3, 1, 1, 2, 1), out1(67, 5, 1, 2, 3, 4)}), 2L));
+        // The 3x3 stride-1 fast path of the vector depthwise kernel, dilated, with asymmetric pads.
+        out.add(Arguments.of(Flavour.DEPTHWISE, ConvGeometry.of(1, 5, 5, 5, new int[] {13, 21}, new int[] {3, 3},
+                new int[] {1, 1}, new int[] {2, 2}, new int[] {2, 1}, new int[] {1, 2},
+                new int[] {out1(13, 3, 1, 2, 2, 1), out1(21, 3, 1, 2, 1, 2)}), 3L));
         return out.stream();
     }
 
