@@ -22,9 +22,10 @@ import jdk.incubator.vector.VectorSpecies;
  * MR broadcasts of A and {@code MR · NV} fused multiply-adds. With 512-bit vectors (32 registers) it is 6 × 64 floats:
  * 24 accumulators, 4 B vectors and one broadcast; with 256-bit AVX2 (16 registers) 6 × 16 (12 accumulators).
  *
- * <p>Special shapes: {@code M == 1} (a matrix-vector product, memory-bound) streams B row by row without packing;
- * for small M with a row-major B the micro-kernel reads B in place, since B is then used only a few times and copying it
- * would cost as much as the product. Threads split M (in MR rows) when there are enough rows, otherwise N (in NR columns);
+ * <p>Special shapes: {@code M == 1} (a matrix-vector product, memory-bound) streams B row by row without packing (or
+ * panel by panel when B is pre-packed); for small M with a row-major B the micro-kernel reads B in place, since B is then
+ * used only a few times and copying it would cost as much as the product; for small M with a transposed B every element
+ * is a dot product of two contiguous rows, which avoids transposing B. Threads split M (in MR rows) when there are enough rows, otherwise N (in NR columns);
  * each thread runs the whole blocked loop on its part, packing into its own workspace, so no two threads share a buffer.
  */
 final class VectorSgemm {
@@ -96,7 +97,7 @@ final class VectorSgemm {
         int n = p.n();
         long flops = (long) m * n * p.k();
         int threads = parallel.threads();
-        boolean gemv = m == 1 && p.bRowMajor();
+        boolean gemv = m == 1 && (p.bRowMajor() || p.packedB() != null);
         boolean dot = m <= SMALL_M_DOT && p.packedB() == null && p.transB();
         if (threads == 1 || flops < PARALLEL_MIN_FLOPS) {
             if (gemv) {
@@ -109,8 +110,9 @@ final class VectorSgemm {
             return;
         }
         if (gemv) {
-            int units = (n + L - 1) / L;
-            parallel.forRange(units, Math.max(1, 256 / L), (f, t) -> gemv(p, f * L, Math.min(n, t * L)));
+            int unit = p.packedB() != null ? p.packedB().nr : L; // whole panels of a packed B
+            int units = (n + unit - 1) / unit;
+            parallel.forRange(units, Math.max(1, 256 / unit), (f, t) -> gemv(p, f * unit, Math.min(n, t * unit)));
         } else if (dot) {
             int units = (n + 3) / 4;
             parallel.forRange(units, 16, (f, t) -> dotRows(p, f * 4, Math.min(n, t * 4)));
@@ -487,7 +489,7 @@ final class VectorSgemm {
 
     // ---- matrix-vector (M == 1) -------------------------------------------------------------------------------------
 
-    /** Columns [j0, j1) of the 1 × N product, for a row-major B. */
+    /** Columns [j0, j1) of the 1 × N product, for a row-major or packed B (j0 then starts a panel). */
     static void gemv(GemmProblem p, int j0, int j1) {
         if (j0 >= j1) {
             return;
@@ -507,7 +509,46 @@ final class VectorSgemm {
                 x[kk] = p.a()[p.aOff() + kk * p.lda()];
             }
         }
-        gemvRows(p, x, xo, j0, j1, ws);
+        if (p.packedB() != null) {
+            gemvPanels(p, x, xo, j0, j1, ws);
+        } else {
+            gemvRows(p, x, xo, j0, j1, ws);
+        }
+    }
+
+    /** y = alpha·x·B for a packed B: each panel (k-major, NR wide) is one sequential stream. */
+    private static void gemvPanels(GemmProblem p, float[] x, int xo, int j0, int j1, Workspace ws) {
+        PackedB b = p.packedB();
+        int k = p.k();
+        int nr = b.nr;
+        float alpha = p.alpha();
+        float[] out = ws.tile;
+        for (int j = j0; j < j1; j += nr) {
+            int base = PackedB.offset(j, b.k, nr);
+            if (nr == 4 * L) {
+                FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+                for (int kk = 0, o = base; kk < k; kk++, o += nr) {
+                    FloatVector xv = FloatVector.broadcast(S, alpha * x[xo + kk]);
+                    s0 = xv.fma(FloatVector.fromArray(S, b.data, o), s0);
+                    s1 = xv.fma(FloatVector.fromArray(S, b.data, o + L), s1);
+                    s2 = xv.fma(FloatVector.fromArray(S, b.data, o + 2 * L), s2);
+                    s3 = xv.fma(FloatVector.fromArray(S, b.data, o + 3 * L), s3);
+                }
+                s0.intoArray(out, 0);
+                s1.intoArray(out, L);
+                s2.intoArray(out, 2 * L);
+                s3.intoArray(out, 3 * L);
+            } else {
+                for (int v = 0; v < nr; v += L) {
+                    FloatVector s0 = FloatVector.zero(S);
+                    for (int kk = 0, o = base + v; kk < k; kk++, o += nr) {
+                        s0 = FloatVector.broadcast(S, alpha * x[xo + kk]).fma(FloatVector.fromArray(S, b.data, o), s0);
+                    }
+                    s0.intoArray(out, v);
+                }
+            }
+            finishRow(p, out, j, Math.min(nr, j1 - j));
+        }
     }
 
     /** y = alpha·x·B for a row-major B: rows of B stream through in order, GEMV_ROWS at a time, into an L1 accumulator. */
