@@ -28,7 +28,8 @@ public record Activation(Kind kind, float alpha, float beta) {
 
     public Activation {
         if (kind == null) {
-            throw new IllegalArgumentException("activation kind is null; expected one of " + java.util.Arrays.toString(Kind.values()));
+            throw new IllegalArgumentException("activation kind is null; expected one of "
+                    + java.util.Arrays.toString(Kind.values()));
         }
     }
 

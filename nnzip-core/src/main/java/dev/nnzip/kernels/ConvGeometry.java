@@ -28,7 +28,8 @@ public record ConvGeometry(int batch, int inChannels, int outChannels, int group
         }
         for (int[] a : new int[][] {in, kernel, stride, dilation, padBegin, padEnd, out}) {
             if (a.length != 3) {
-                throw new IllegalArgumentException("canonical geometry arrays have 3 entries, got " + Arrays.toString(a));
+                throw new IllegalArgumentException("canonical geometry arrays have 3 entries, got "
+                        + Arrays.toString(a));
             }
         }
         if (groups < 1 || inChannels % groups != 0 || outChannels % groups != 0) {

@@ -8,8 +8,10 @@ import java.util.Objects;
  *
  * <p>Three algorithms, picked from the geometry:
  * <ul>
- *   <li>depthwise (groups == input channels, 1-D/2-D): a direct kernel ({@code Depthwise}), vectorized along the width;</li>
- *   <li>pointwise (1×1, stride 1, no padding): the input already is the column matrix, one SGEMM per image and group;</li>
+ *   <li>depthwise (groups == input channels, 1-D/2-D): a direct kernel ({@code Depthwise}), vectorized along the
+ *       width;</li>
+ *   <li>pointwise (1×1, stride 1, no padding): the input already is the column matrix, one SGEMM per image and
+ *       group;</li>
  *   <li>otherwise im2col + SGEMM: columns for a chunk of output pixels are packed straight into the SGEMM's panel
  *       layout, then multiplied by the group's filters ({@code W[M/g, C/g·k]}), bias and activation applied as the
  *       SGEMM's epilogue.</li>

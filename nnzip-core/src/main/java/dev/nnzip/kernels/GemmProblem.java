@@ -2,8 +2,8 @@ package dev.nnzip.kernels;
 
 /**
  * One GEMM call, {@code C = act(alpha · op(A) · op(B) + beta · C + bias)}, row-major with leading dimensions, as the
- * {@link Sgemm} façade validated it. Element (i, k) of op(A) is {@code a[aOff + i*lda + k]}, or {@code a[aOff + k*lda + i]}
- * when {@code transA}; likewise for B; when {@code packedB} is non-null it replaces b/bOff/ldb/transB.
+ * {@link Sgemm} façade validated it. Element (i, k) of op(A) is {@code a[aOff + i*lda + k]}, or {@code a[aOff + k*lda +
+ * i]} when {@code transA}; likewise for B; when {@code packedB} is non-null it replaces b/bOff/ldb/transB.
  */
 record GemmProblem(boolean transA, boolean transB, int m, int n, int k, float alpha,
                    float[] a, int aOff, int lda, float[] b, int bOff, int ldb, PackedB packedB,

@@ -1,9 +1,9 @@
 package dev.nnzip.kernels;
 
 /**
- * Lowers a convolution to a matrix product (Chellapilla, Puri and Simard, "High Performance Convolutional Neural Networks
- * for Document Processing", 2006): the column matrix has one row per (input channel, kernel offset) and one column per
- * output pixel, so {@code Y[M, pixels] = W[M, C·k] · col[C·k, pixels]}.
+ * Lowers a convolution to a matrix product (Chellapilla, Puri and Simard, "High Performance Convolutional Neural
+ * Networks for Document Processing", 2006): the column matrix has one row per (input channel, kernel offset) and one
+ * column per output pixel, so {@code Y[M, pixels] = W[M, C·k] · col[C·k, pixels]}.
  *
  * <p>The columns are written straight into {@link PackedB}'s panel layout, for a chunk of output pixels at a time: the
  * SGEMM then streams them without a second copy, and a chunk's columns stay in cache between being written and read.

@@ -3,10 +3,11 @@ package dev.nnzip.kernels;
 /**
  * Decides, once per JVM, whether kernels take their Vector API fast path or their scalar reference path.
  *
- * <p>The fast path needs the incubator module {@code jdk.incubator.vector} ({@code --add-modules jdk.incubator.vector}).
- * Without it every kernel falls back to its scalar reference instead of failing with {@code NoClassDefFoundError}: no
- * public type of this package mentions the Vector API, so only the package-private {@code Vector*} classes need the
- * module, and they are loaded only when {@link #vectorEnabled()} is true (the Jlama issue #50 lesson in STYLE.md).
+ * <p>The fast path needs the incubator module {@code jdk.incubator.vector} ({@code --add-modules
+ * jdk.incubator.vector}). Without it every kernel falls back to its scalar reference instead of failing with {@code
+ * NoClassDefFoundError}: no public type of this package mentions the Vector API, so only the package-private {@code
+ * Vector*} classes need the module, and they are loaded only when {@link #vectorEnabled()} is true (the Jlama issue #50
+ * lesson in STYLE.md).
  *
  * <p>{@code -Dnnzip.kernels.scalar=true} forces the scalar path everywhere. That flag doubles as a test oracle, as the
  * single static flag of llama3.java does: the same model run both ways must agree within float rounding.

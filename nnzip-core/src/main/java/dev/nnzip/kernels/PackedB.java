@@ -4,8 +4,8 @@ package dev.nnzip.kernels;
  * The right-hand operand of a GEMM rearranged once into the layout the micro-kernel streams: column panels of
  * {@link #panelWidth()} columns, each stored k-major ({@code K × panelWidth} contiguous floats), the last panel padded
  * with zeros. This is the "packed B panel" of Goto and van de Geijn, "Anatomy of High-Performance Matrix
- * Multiplication" (ACM TOMS 34(3), 2008), built for the whole K extent so a constant weight matrix is packed once instead
- * of on every call.
+ * Multiplication" (ACM TOMS 34(3), 2008), built for the whole K extent so a constant weight matrix is packed once
+ * instead of on every call.
  *
  * <p>Packing is one pass over B (a copy, no arithmetic), so it is cheap enough to redo whenever weights are decoded
  * again. Instances are immutable after construction and safe to share between threads.

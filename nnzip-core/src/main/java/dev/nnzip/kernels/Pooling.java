@@ -3,21 +3,21 @@ package dev.nnzip.kernels;
 import java.util.Objects;
 
 /**
- * Window pooling over NC(D)(H)W tensors (the ONNX MaxPool, AveragePool, LpPool and Global*Pool operators). The geometry's
- * in/out channels are both C and groups is 1; windows follow {@link ConvGeometry}: output pixel o covers input positions
- * {@code o·stride − padBegin + t·dilation} for {@code t < kernel}. Positions outside the input are padding: they never
- * win a max, count toward an average only with {@code countIncludePad} (and then only up to {@code in + padEnd}, as
- * ONNX Runtime does, so a ceil-mode window hanging past the end padding is not counted), and add nothing to an Lp norm.
- * One task per (image, channel) plane.
+ * Window pooling over NC(D)(H)W tensors (the ONNX MaxPool, AveragePool, LpPool and Global*Pool operators). The
+ * geometry's in/out channels are both C and groups is 1; windows follow {@link ConvGeometry}: output pixel o covers
+ * input positions {@code o·stride − padBegin + t·dilation} for {@code t < kernel}. Positions outside the input are
+ * padding: they never win a max, count toward an average only with {@code countIncludePad} (and then only up to {@code
+ * in + padEnd}, as ONNX Runtime does, so a ceil-mode window hanging past the end padding is not counted), and add
+ * nothing to an Lp norm. One task per (image, channel) plane.
  */
 public final class Pooling {
     private Pooling() {
     }
 
     /**
-     * Max pooling. {@code indices} (nullable) receives the flat index of each maximum in the input tensor, row-major over
-     * (n, c, spatial), or column-major over the spatial axes when {@code columnMajorIndices} (ONNX storage_order = 1).
-     * Ties keep the first element in row-major window order; a window with no input element yields 0 and index -1.
+     * Max pooling. {@code indices} (nullable) receives the flat index of each maximum in the input tensor, row-major
+     * over (n, c, spatial), or column-major over the spatial axes when {@code columnMajorIndices} (ONNX storage_order =
+     * 1). Ties keep the first element in row-major window order; a window with no input element yields 0 and index -1.
      */
     public static void max(ConvGeometry g, float[] x, float[] y, long[] indices, boolean columnMajorIndices,
                            Parallel par) {

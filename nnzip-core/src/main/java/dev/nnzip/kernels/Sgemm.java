@@ -9,13 +9,13 @@ import java.util.Objects;
  *
  * Matrices are row-major slices of float arrays: element (i, j) of an {@code r × c} matrix at offset {@code off} with
  * leading dimension {@code ld >= c} is {@code x[off + i * ld + j]}. {@code op(A)} is {@code m × k}, {@code op(B)} is
- * {@code k × n}, C is {@code m × n}. With {@code beta == 0} C is write-only (its old contents, even NaN, are ignored, as
- * in BLAS). The bias and activation of the {@link Epilogue} are applied after the full sum.
+ * {@code k × n}, C is {@code m × n}. With {@code beta == 0} C is write-only (its old contents, even NaN, are ignored,
+ * as in BLAS). The bias and activation of the {@link Epilogue} are applied after the full sum.
  *
  * <p>Routes to the Vector API kernel ({@code VectorSgemm}: packed panels, register-blocked micro-kernel) or, when the
- * Vector API is unavailable or {@code -Dnnzip.kernels.scalar=true}, to the scalar reference ({@code ScalarSgemm}). Work is
- * split over {@code parallel}'s threads. A constant B (weights) can be packed once with {@link #pack} and passed as a
- * {@link PackedB}.
+ * Vector API is unavailable or {@code -Dnnzip.kernels.scalar=true}, to the scalar reference ({@code ScalarSgemm}). Work
+ * is split over {@code parallel}'s threads. A constant B (weights) can be packed once with {@link #pack} and passed as
+ * a {@link PackedB}.
  */
 public final class Sgemm {
     private Sgemm() {
@@ -69,7 +69,8 @@ public final class Sgemm {
         run(p, parallel, KernelSupport.vectorEnabled());
     }
 
-    /** Runs a validated problem on the vector ({@code vector}) or scalar kernel; the other kernels of this package call it. */
+    /** Runs a validated problem on the vector ({@code vector}) or scalar kernel; the other kernels of this package call
+    * it. */
     static void run(GemmProblem p, Parallel parallel, boolean vector) {
         if (p.m() == 0 || p.n() == 0) {
             return;

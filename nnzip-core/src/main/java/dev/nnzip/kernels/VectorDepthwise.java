@@ -6,9 +6,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Vector API depthwise convolution, vectorized along the output width.
  *
- * <p>The input plane is first copied into a zero-padded plane {@code P} holding exactly the rows and columns the windows
- * touch, so the inner loops need no border tests: output pixel (r, c) is {@code Σ w[i][j] · P[r·sh + i·dh][c·sw + j·dw]}.
- * With stride 1 in both axes the output is computed "wide", with P's row length as its row stride: then
+ * <p>The input plane is first copied into a zero-padded plane {@code P} holding exactly the rows and columns the
+ * windows touch, so the inner loops need no border tests: output pixel (r, c) is {@code Σ w[i][j] · P[r·sh + i·dh][c·sw
+ * + j·dw]}. With stride 1 in both axes the output is computed "wide", with P's row length as its row stride: then
  * {@code out[t] = Σ w[i][j] · P[t + i·dh·wp + j·dw]} for one flat index t over the whole plane, a single stream of
  * contiguous vector loads however narrow the rows are (7×7 and 14×14 maps fill vectors too). The few wide columns past
  * the output's width are computed and dropped when the plane is copied out with bias and activation. With a width

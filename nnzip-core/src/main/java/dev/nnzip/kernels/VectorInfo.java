@@ -9,7 +9,7 @@ final class VectorInfo {
 
     static String describe() {
         var s = FloatVector.SPECIES_PREFERRED;
-        return "Vector API kernels (" + s.vectorBitSize() + "-bit, " + s.length() + " floats per vector, sgemm micro-kernel "
-                + VectorSgemm.MR + "x" + VectorSgemm.NR + ")";
+        return "Vector API kernels (" + s.vectorBitSize() + "-bit, " + s.length()
+                + " floats per vector, sgemm micro-kernel " + VectorSgemm.MR + "x" + VectorSgemm.NR + ")";
     }
 }

@@ -23,10 +23,11 @@ import jdk.incubator.vector.VectorSpecies;
  * 24 accumulators, 4 B vectors and one broadcast; with 256-bit AVX2 (16 registers) 6 × 16 (12 accumulators).
  *
  * <p>Special shapes: {@code M == 1} (a matrix-vector product, memory-bound) streams B row by row without packing (or
- * panel by panel when B is pre-packed); for small M with a row-major B the micro-kernel reads B in place, since B is then
- * used only a few times and copying it would cost as much as the product; for small M with a transposed B every element
- * is a dot product of two contiguous rows, which avoids transposing B. Threads split M (in MR rows) when there are enough rows, otherwise N (in NR columns);
- * each thread runs the whole blocked loop on its part, packing into its own workspace, so no two threads share a buffer.
+ * panel by panel when B is pre-packed); for small M with a row-major B the micro-kernel reads B in place, since B is
+ * then used only a few times and copying it would cost as much as the product; for small M with a transposed B every
+ * element is a dot product of two contiguous rows, which avoids transposing B. Threads split M (in MR rows) when there
+ * are enough rows, otherwise N (in NR columns); each thread runs the whole blocked loop on its part, packing into its
+ * own workspace, so no two threads share a buffer.
  */
 final class VectorSgemm {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -237,8 +238,8 @@ final class VectorSgemm {
     }
 
     /**
-     * Packs rows [pc, pc+kc) × columns [jc, jc+nc) of op(B) into NR-column panels, panel j at {@code j·kc} (j counted in
-     * columns), each k-major. Columns past nc in the last panel are zero.
+     * Packs rows [pc, pc+kc) × columns [jc, jc+nc) of op(B) into NR-column panels, panel j at {@code j·kc} (j counted
+     * in columns), each k-major. Columns past nc in the last panel are zero.
      */
     static void packB(GemmProblem p, int pc, int kc, int jc, int nc, float[] dst) {
         float[] b = p.b();
@@ -290,8 +291,8 @@ final class VectorSgemm {
     // ---- micro-kernels ----------------------------------------------------------------------------------------------
 
     /**
-     * C[MR × NR] = A-panel · B-panel + beta · C over kc steps. A-panel: MR floats per k at {@code a[ao + k·MR]}; B-panel:
-     * NR floats per k at {@code b[bo + k·bs]}.
+     * C[MR × NR] = A-panel · B-panel + beta · C over kc steps. A-panel: MR floats per k at {@code a[ao + k·MR]};
+     * B-panel: NR floats per k at {@code b[bo + k·bs]}.
      */
     static void kernel(int kc, float[] a, int ao, float[] b, int bo, int bs, float[] c, int co, int ldc, float beta) {
         if (NV == 4) {
@@ -551,7 +552,8 @@ final class VectorSgemm {
         }
     }
 
-    /** y = alpha·x·B for a row-major B: rows of B stream through in order, GEMV_ROWS at a time, into an L1 accumulator. */
+    /** y = alpha·x·B for a row-major B: rows of B stream through in order, GEMV_ROWS at a time, into an L1 accumulator.
+    * */
     private static void gemvRows(GemmProblem p, float[] x, int xo, int j0, int j1, Workspace ws) {
         int k = p.k();
         float[] b = p.b();
@@ -609,10 +611,10 @@ final class VectorSgemm {
     // ---- small M with a transposed B: dot products, no packing ------------------------------------------------------
 
     /**
-     * Rows [0, m) × columns [j0, j1) of C for a transposed B: every element is a dot product of a row of op(A) with a row
-     * of B (both contiguous in k), computed four rows × four columns at a time so each loaded vector feeds four FMAs.
-     * Packing a transposed B would cost a transpose of all of B on every call, which for small M costs more than the
-     * product itself (measured: 6 GB/s transposing vs 25 GB/s copying).
+     * Rows [0, m) × columns [j0, j1) of C for a transposed B: every element is a dot product of a row of op(A) with a
+     * row of B (both contiguous in k), computed four rows × four columns at a time so each loaded vector feeds four
+     * FMAs. Packing a transposed B would cost a transpose of all of B on every call, which for small M costs more than
+     * the product itself (measured: 6 GB/s transposing vs 25 GB/s copying).
      */
     static void dotRows(GemmProblem p, int j0, int j1) {
         if (j0 >= j1) {
@@ -669,7 +671,8 @@ final class VectorSgemm {
         }
     }
 
-    /** out[r·4 + c] = dot(A row r, B row c) for four rows of A at a (stride lda) and four rows of B at b (stride ldb). */
+    /** out[r·4 + c] = dot(A row r, B row c) for four rows of A at a (stride lda) and four rows of B at b (stride ldb).
+    * */
     @SuppressWarnings("DuplicatedCode")
     private static void dot4x4(float[] a, int ao, int lda, float[] b, int bo, int ldb, int k, float[] out) {
         int kv = k - k % L;

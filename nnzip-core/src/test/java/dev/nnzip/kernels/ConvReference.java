@@ -33,7 +33,8 @@ final class ConvReference {
                                             int i0 = pos(g, 0, o0, k0);
                                             int i1 = pos(g, 1, o1, k1);
                                             int i2 = pos(g, 2, o2, k2);
-                                            if (i0 < 0 || i0 >= in[0] || i1 < 0 || i1 >= in[1] || i2 < 0 || i2 >= in[2]) {
+                                            if (i0 < 0 || i0 >= in[0] || i1 < 0 || i1 >= in[1] || i2 < 0
+                                                    || i2 >= in[2]) {
                                                 continue;
                                             }
                                             double xv = x[(((n * g.inChannels() + grp * cg + c) * in[0] + i0) * in[1]

@@ -14,9 +14,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The convolution kernels (im2col + SGEMM, pointwise, depthwise; vector and scalar) and the transposed convolution against
- * the definitions in {@link ConvReference}, over random 1-D/2-D/3-D geometries with odd sizes, strides, asymmetric pads,
- * dilations, groups (including depthwise with a channel multiplier), batches and fused activations.
+ * The convolution kernels (im2col + SGEMM, pointwise, depthwise; vector and scalar) and the transposed convolution
+ * against the definitions in {@link ConvReference}, over random 1-D/2-D/3-D geometries with odd sizes, strides,
+ * asymmetric pads, dilations, groups (including depthwise with a channel multiplier), batches and fused activations.
  */
 class ConvolutionDifferentialTest {
     private static final double REL = 1e-4;
@@ -183,7 +183,8 @@ class ConvolutionDifferentialTest {
                 int outputPadding = r.nextInt(s[a]);
                 o[a] = Math.max(1, s[a] * (in[a] - 1) + outputPadding + (k[a] - 1) * d[a] + 1 - pb[a] - pe[a]);
             }
-            out.add(Arguments.of(ConvGeometry.of(1 + r.nextInt(2), c, m, groups, in, k, s, d, pb, pe, o), r.nextLong()));
+            ConvGeometry g = ConvGeometry.of(1 + r.nextInt(2), c, m, groups, in, k, s, d, pb, pe, o);
+            out.add(Arguments.of(g, r.nextLong()));
         }
         return out.stream();
     }

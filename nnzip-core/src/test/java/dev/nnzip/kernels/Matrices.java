@@ -18,9 +18,9 @@ final class Matrices {
     }
 
     /**
-     * Asserts {@code |actual - expected| <= rel · scale} element-wise, where {@code scale[i]} is the sum of the absolute
-     * values of the terms that made element i (the usual normalisation of a floating-point summation error bound), or
-     * {@code max(1, |expected|)} when scale is null.
+     * Asserts {@code |actual - expected| <= rel · scale} element-wise, where {@code scale[i]} is the sum of the
+     * absolute values of the terms that made element i (the usual normalisation of a floating-point summation error
+     * bound), or {@code max(1, |expected|)} when scale is null.
      */
     static void assertClose(String what, float[] expected, float[] actual, float[] scale, double rel) {
         if (expected.length != actual.length) {

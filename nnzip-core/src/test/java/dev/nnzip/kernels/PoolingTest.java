@@ -1,6 +1,7 @@
 package dev.nnzip.kernels;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -48,9 +49,9 @@ class PoolingTest {
             for (int i = 0; i < ny; i++) {
                 assertThat(max[i]).as("max %s at %d", g, i).isEqualTo(ref.max[i]);
                 assertThat(idx[i]).as("argmax %s at %d", g, i).isEqualTo(ref.argmax[i]);
-                assertThat(avg[i]).as("avg %s at %d", g, i).isCloseTo(ref.avg[i], org.assertj.core.data.Offset.offset(1e-5f));
-                assertThat(avgPad[i]).as("avg+pad %s", g).isCloseTo(ref.avgPad[i], org.assertj.core.data.Offset.offset(1e-5f));
-                assertThat(lp[i]).as("lp3 %s", g).isCloseTo(ref.lp3[i], org.assertj.core.data.Offset.offset(1e-4f));
+                assertThat(avg[i]).as("avg %s at %d", g, i).isCloseTo(ref.avg[i], within(1e-5f));
+                assertThat(avgPad[i]).as("avg+pad %s", g).isCloseTo(ref.avgPad[i], within(1e-5f));
+                assertThat(lp[i]).as("lp3 %s", g).isCloseTo(ref.lp3[i], within(1e-4f));
             }
         }
     }

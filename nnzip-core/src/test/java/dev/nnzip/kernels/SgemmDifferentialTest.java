@@ -17,9 +17,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Runs the Vector API SGEMM against the scalar reference over odd shapes (1, 7, 17, 63, 129 and a few larger ones that
- * cross the KC/NC/MC block edges), both transposes, padded leading dimensions, offsets, alpha/beta, epilogues, pre-packed
- * B and 1 or 2 threads. Every path of {@link VectorSgemm} (blocked with packed B, in-place B for small M, the
- * matrix-vector kernel and the dot-product kernel for a transposed B) is hit by these shapes.
+ * cross the KC/NC/MC block edges), both transposes, padded leading dimensions, offsets, alpha/beta, epilogues,
+ * pre-packed B and 1 or 2 threads. Every path of {@link VectorSgemm} (blocked with packed B, in-place B for small M,
+ * the matrix-vector kernel and the dot-product kernel for a transposed B) is hit by these shapes.
  */
 class SgemmDifferentialTest {
     private static final int[] EDGES = {1, 7, 17, 63, 129};
@@ -97,7 +97,8 @@ class SgemmDifferentialTest {
     @Test
     void prepackedBMatchesScalar() {
         Random r = new Random(11);
-        for (int[] s : new int[][] {{1, 7, 5}, {1, 1000, 300}, {6, 64, 256}, {17, 129, 63}, {129, 530, 300}, {3, 1000, 17}}) {
+        int[][] shapes = {{1, 7, 5}, {1, 1000, 300}, {6, 64, 256}, {17, 129, 63}, {129, 530, 300}, {3, 1000, 17}};
+        for (int[] s : shapes) {
             for (boolean tb : new boolean[] {false, true}) {
                 Case c = Case.random(r, false, tb, s[0], s[1], s[2], 0.5f, 0f, Epilogue.of(Activation.relu()));
                 PackedB packed = PackedB.pack(tb, c.k, c.n, c.b, c.bOff, c.ldb);

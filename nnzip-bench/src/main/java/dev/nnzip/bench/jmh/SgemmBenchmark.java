@@ -23,8 +23,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * SGEMM throughput, {@code C[M×N] = A[M×K] · B[K×N]}, for the square 1024³ case and the skinny shapes of transformer
- * inference (M = 1 is a matrix-vector product, memory-bound; M = 32 a small batch), on 1 and 2 threads, with B packed on
- * every call ({@code multiply}) or packed once ahead ({@code multiplyPrepacked}, the constant-weights case).
+ * inference (M = 1 is a matrix-vector product, memory-bound; M = 32 a small batch), on 1 and 2 threads, with B packed
+ * on every call ({@code multiply}) or packed once ahead ({@code multiplyPrepacked}, the constant-weights case).
  *
  * <p>Run (from the repository root):
  * <pre>

@@ -23,7 +23,8 @@ import java.util.Set;
  * integer forms of those operators have no fused kernel.
  */
 final class ActivationFusion implements GraphPass {
-    private static final Set<String> ACTIVATION_ATTRS = Set.of(ActivationAttributes.ACTIVATION, ActivationAttributes.PARAMS);
+    private static final Set<String> ACTIVATION_ATTRS =
+            Set.of(ActivationAttributes.ACTIVATION, ActivationAttributes.PARAMS);
 
     @Override
     public String name() {

@@ -8,11 +8,11 @@ import java.util.List;
 /**
  * Folds an inference-mode BatchNormalization that follows a Conv into the Conv's weights and bias (Ioffe and Szegedy,
  * 2015, applied after training): BN computes {@code (y − mean) · scale / sqrt(var + eps) + B} per channel, which for
- * {@code y = W∗x + b} is the convolution with {@code W'[m] = W[m] · f[m]} and {@code b'[m] = (b[m] − mean[m]) · f[m] + B[m]},
- * {@code f = scale / sqrt(var + eps)}. Computed in double, so the folded model differs only by float rounding.
+ * {@code y = W∗x + b} is the convolution with {@code W'[m] = W[m] · f[m]} and {@code b'[m] = (b[m] − mean[m]) · f[m] +
+ * B[m]}, {@code f = scale / sqrt(var + eps)}. Computed in double, so the folded model differs only by float rounding.
  *
- * <p>Applies when the Conv's output feeds only the BN, every parameter (W, optional b, scale, B, mean, var) is a float32
- * weight no caller can override, and the BN is in inference mode with a single output.
+ * <p>Applies when the Conv's output feeds only the BN, every parameter (W, optional b, scale, B, mean, var) is a
+ * float32 weight no caller can override, and the BN is in inference mode with a single output.
  *
  * <p>Memory note: this decodes the convolution weights at optimization time and keeps the folded copy as an in-memory
  * {@link dev.nnzip.graph.Weight} for the life of the model, outside whatever decoding policy the runtime applies to the

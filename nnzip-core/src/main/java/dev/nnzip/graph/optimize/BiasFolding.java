@@ -14,10 +14,10 @@ import java.util.Set;
  * <ul>
  *   <li>{@code Conv → Add(c)} with c per-channel ({@code [M,1,..]}, {@code [1,M,1,..]} or a single value): c becomes
  *       (or is added to) the Conv bias;</li>
- *   <li>{@code Gemm(A, B) → Add(c)} with no C input: c becomes C with beta 1, when c broadcasts to {@code [M, N]} without
- *       growing the result (rank <= 2, first dimension 1, last 1 or N, N known from a constant B);</li>
- *   <li>{@code MatMul → Add(c)}: becomes {@code dev.nnzip.FusedMatMul(A, B, c)}, which adds c in the epilogue when it is
- *       a row vector of length N and with full broadcasting otherwise, so every case stays exact.</li>
+ *   <li>{@code Gemm(A, B) → Add(c)} with no C input: c becomes C with beta 1, when c broadcasts to {@code [M, N]}
+ *       without growing the result (rank <= 2, first dimension 1, last 1 or N, N known from a constant B);</li>
+ *   <li>{@code MatMul → Add(c)}: becomes {@code dev.nnzip.FusedMatMul(A, B, c)}, which adds c in the epilogue when it
+ *       is a row vector of length N and with full broadcasting otherwise, so every case stays exact.</li>
  * </ul>
  * Only when the product's output feeds nothing but the Add and is not a graph output.
  */

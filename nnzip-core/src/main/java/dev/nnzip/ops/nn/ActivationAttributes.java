@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * How the nnzip-private fused operators ({@code dev.nnzip.FusedConv}, {@code FusedGemm}, {@code FusedMatMul}) carry their
- * activation: attribute {@code activation} names the ONNX operator that was fused ("Relu", "LeakyRelu", "Clip",
+ * How the nnzip-private fused operators ({@code dev.nnzip.FusedConv}, {@code FusedGemm}, {@code FusedMatMul}) carry
+ * their activation: attribute {@code activation} names the ONNX operator that was fused ("Relu", "LeakyRelu", "Clip",
  * "Sigmoid", "HardSwish") and {@code activation_params} holds its parameters ([alpha] for LeakyRelu, [min, max] for
  * Clip). The same spelling as ONNX Runtime's FusedConv contrib operator.
  */

@@ -61,12 +61,12 @@ final class ConvTransposeOp implements OpKernel {
         int[] ws = w.shape();
         int rank = xs.length - 2;
         if (rank < 1 || rank > 3 || ws.length != xs.length) {
-            throw new IllegalArgumentException(name + ": X must be [N, C, D1..Dn] (n = 1..3) and W of the same rank; got X "
-                    + Arrays.toString(xs) + ", W " + Arrays.toString(ws));
+            throw new IllegalArgumentException(name + ": X must be [N, C, D1..Dn] (n = 1..3) and W of the same rank; "
+                    + "got X " + Arrays.toString(xs) + ", W " + Arrays.toString(ws));
         }
         if (ws[0] != xs[1] || xs[1] % group != 0) {
-            throw new IllegalArgumentException(name + ": W " + Arrays.toString(ws) + " must be [C, M/group, k...] with C = "
-                    + xs[1] + " channels of X divisible by group " + group);
+            throw new IllegalArgumentException(name + ": W " + Arrays.toString(ws)
+                    + " must be [C, M/group, k...] with C = " + xs[1] + " channels of X divisible by group " + group);
         }
         int m = ws[1] * group;
         int[] kernel = Arrays.copyOfRange(ws, 2, ws.length);

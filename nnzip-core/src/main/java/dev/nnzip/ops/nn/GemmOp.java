@@ -10,9 +10,9 @@ import dev.nnzip.tensor.Tensor;
 import java.util.Arrays;
 
 /**
- * ONNX Gemm: {@code Y = alpha · op(A) · op(B) + beta · C} with {@code op} = transpose when transA/transB is set, A and B
- * 2-D, C optional and unidirectionally broadcast to {@code [M, N]}. With {@code beta == 0} C is not read (as ONNX Runtime
- * does). Also nnzip's {@code FusedGemm}: the same followed by an activation, applied in the SGEMM epilogue.
+ * ONNX Gemm: {@code Y = alpha · op(A) · op(B) + beta · C} with {@code op} = transpose when transA/transB is set, A and
+ * B 2-D, C optional and unidirectionally broadcast to {@code [M, N]}. With {@code beta == 0} C is not read (as ONNX
+ * Runtime does). Also nnzip's {@code FusedGemm}: the same followed by an activation, applied in the SGEMM epilogue.
  *
  * <p>Integer types are computed exactly in 64-bit arithmetic and wrapped to the declared width; they need whole-number
  * alpha and beta.

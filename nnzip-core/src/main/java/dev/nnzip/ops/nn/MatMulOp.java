@@ -17,12 +17,12 @@ import java.util.Arrays;
  * 1-D first operand is a row ({@code [1, K]}, the M axis removed from the result), a 1-D second operand a column
  * ({@code [K, 1]}, the N axis removed).
  *
- * <p>Also nnzip's {@code FusedMatMul}: {@code act(MatMul(A, B) + bias)} where input 2 (optional) is the Add's other operand.
- * A bias of shape {@code [N]} (or {@code [1, ..., 1, N]} no longer than the product) rides in the SGEMM epilogue; any other
- * shape is added with full broadcasting afterwards, exactly as the separate Add would.
+ * <p>Also nnzip's {@code FusedMatMul}: {@code act(MatMul(A, B) + bias)} where input 2 (optional) is the Add's other
+ * operand. A bias of shape {@code [N]} (or {@code [1, ..., 1, N]} no longer than the product) rides in the SGEMM
+ * epilogue; any other shape is added with full broadcasting afterwards, exactly as the separate Add would.
  *
- * <p>When B has no batch dimensions (a weight matrix, the common case) the batch and M dimensions of A are flattened into
- * one tall SGEMM, so {@code [batch, seq, K] · [K, N]} is one call with {@code M = batch·seq}.
+ * <p>When B has no batch dimensions (a weight matrix, the common case) the batch and M dimensions of A are flattened
+ * into one tall SGEMM, so {@code [batch, seq, K] · [K, N]} is one call with {@code M = batch·seq}.
  */
 final class MatMulOp implements OpKernel {
     /** Per-batch products below this many multiply-adds are split over threads by batch, not inside the SGEMM. */
@@ -58,8 +58,8 @@ final class MatMulOp implements OpKernel {
         int k = a2[a2.length - 1];
         int n = b2[b2.length - 1];
         if (b2[b2.length - 2] != k) {
-            throw new IllegalArgumentException(name + ": inner dimensions differ: A " + Arrays.toString(as) + " has K = "
-                    + k + " but B " + Arrays.toString(bs) + " has " + b2[b2.length - 2]);
+            throw new IllegalArgumentException(name + ": inner dimensions differ: A " + Arrays.toString(as)
+                    + " has K = " + k + " but B " + Arrays.toString(bs) + " has " + b2[b2.length - 2]);
         }
         int[] aBatch = Arrays.copyOf(a2, a2.length - 2);
         int[] bBatch = Arrays.copyOf(b2, b2.length - 2);

@@ -13,7 +13,8 @@ import java.util.Arrays;
  * ONNX MaxPool (with the optional Indices output and storage_order), AveragePool (count_include_pad) and LpPool (p),
  * with kernel_shape, strides, dilations, pads, auto_pad and ceil_mode; 1-D, 2-D and 3-D.
  *
- * <p>MaxPool also accepts int8/uint8 tensors (opset 12): they are pooled as floats, which hold every 8-bit value exactly.
+ * <p>MaxPool also accepts int8/uint8 tensors (opset 12): they are pooled as floats, which hold every 8-bit value
+ * exactly.
  */
 final class PoolOp implements OpKernel {
     enum Kind { MAX, AVERAGE, LP }
@@ -43,7 +44,8 @@ final class PoolOp implements OpKernel {
         }
         long storage = a.getInt("storage_order", 0);
         if (storage != 0 && storage != 1) {
-            throw new IllegalArgumentException("storage_order must be 0 (row major) or 1 (column major), got " + storage);
+            throw new IllegalArgumentException("storage_order must be 0 (row major) or 1 (column major), got "
+                    + storage);
         }
         float p = kind == Kind.LP ? a.getInt("p", 2) : 0;
         if (kind == Kind.LP && a.has("p") && a.get("p").type() == dev.nnzip.graph.Attribute.Type.FLOAT) {

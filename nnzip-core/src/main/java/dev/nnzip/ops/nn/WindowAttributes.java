@@ -23,7 +23,8 @@ record WindowAttributes(long[] kernelShape, long[] strides, long[] dilations, lo
         try {
             autoPad = AutoPad.valueOf(ap);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("auto_pad '" + ap + "' is not one of " + Arrays.toString(AutoPad.values()));
+            throw new IllegalArgumentException("auto_pad '" + ap + "' is not one of "
+                    + Arrays.toString(AutoPad.values()));
         }
         WindowAttributes w = new WindowAttributes(a.getInts("kernel_shape", null), a.getInts("strides", null),
                 a.getInts("dilations", null), a.getInts("pads", null), autoPad, a.getInt("ceil_mode", 0) != 0);
@@ -93,7 +94,8 @@ record WindowAttributes(long[] kernelShape, long[] strides, long[] dilations, lo
      * {@code kernel} (from kernel_shape or the weights). Output extents follow the ONNX Conv/MaxPool definitions:
      * explicit pads: {@code floor((in + pads − ((k−1)·d + 1)) / s) + 1} (ceil in ceil_mode, dropping a last window that
      * would start in the end padding, as ONNX Runtime and PyTorch do); VALID: no padding; SAME_UPPER/SAME_LOWER:
-     * {@code ceil(in / s)} with the total padding split evenly, the odd one at the end (UPPER) or the beginning (LOWER).
+     * {@code ceil(in / s)} with the total padding split evenly, the odd one at the end (UPPER) or the beginning
+     * (LOWER).
      */
     ConvGeometry forward(int[] x, int outChannels, int groups, int[] kernel) {
         int rank = x.length - 2;

@@ -16,8 +16,8 @@ import java.util.function.DoubleUnaryOperator;
 
 /**
  * The unfused side of the optimizer's equivalence tests: a registry with nnzip's nn operators plus textbook
- * implementations (from the ONNX definitions) of the element-wise operators the optimizer fuses, and a small interpreter
- * that runs a graph node by node in file order.
+ * implementations (from the ONNX definitions) of the element-wise operators the optimizer fuses, and a small
+ * interpreter that runs a graph node by node in file order.
  */
 final class ReferenceOps {
     private ReferenceOps() {
