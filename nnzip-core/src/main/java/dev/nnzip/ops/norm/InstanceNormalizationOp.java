@@ -3,6 +3,7 @@ package dev.nnzip.ops.norm;
 import dev.nnzip.graph.Node;
 import dev.nnzip.ops.OpKernel;
 import dev.nnzip.ops.math.Elementwise;
+import dev.nnzip.tensor.DType;
 import dev.nnzip.tensor.Tensor;
 import java.util.Arrays;
 
@@ -32,22 +33,42 @@ final class InstanceNormalizationOp {
             double[] a = new double[batch * channels];
             double[] b = new double[batch * channels];
             for (int s = 0; s < batch * channels; s++) {
-                double mean = 0;
-                for (int i = 0; i < spatial; i++) {
-                    mean += x.getDouble(s * spatial + i);
-                }
-                mean /= spatial;
-                double var = 0;
-                for (int i = 0; i < spatial; i++) { // two passes: no cancellation as in E[x^2] - E[x]^2
-                    double d = x.getDouble(s * spatial + i) - mean;
-                    var += d * d;
-                }
-                var /= spatial;
+                double[] meanVar = x.dtype() == DType.DOUBLE ? meanAndVariance(x.doubles(), s * spatial, spatial)
+                        : meanAndVariance(x.floats(), s * spatial, spatial);
                 int c = s % channels;
-                a[s] = scale[c] / Math.sqrt(var + epsilon);
-                b[s] = bias[c] - mean * a[s];
+                a[s] = scale[c] / Math.sqrt(meanVar[1] + epsilon);
+                b[s] = bias[c] - meanVar[0] * a[s];
             }
             return new Tensor[] {ChannelAffine.apply(x, batch, channels, spatial, a, b, true, ctx.parallel())};
         };
+    }
+
+    /** Mean and population variance of {@code x[from, from + n)}, in two passes (no E[x^2] - E[x]^2 cancellation). */
+    static double[] meanAndVariance(float[] x, int from, int n) {
+        double mean = 0;
+        for (int i = from; i < from + n; i++) {
+            mean += x[i];
+        }
+        mean /= n;
+        double var = 0;
+        for (int i = from; i < from + n; i++) {
+            double d = x[i] - mean;
+            var += d * d;
+        }
+        return new double[] {mean, var / n};
+    }
+
+    static double[] meanAndVariance(double[] x, int from, int n) {
+        double mean = 0;
+        for (int i = from; i < from + n; i++) {
+            mean += x[i];
+        }
+        mean /= n;
+        double var = 0;
+        for (int i = from; i < from + n; i++) {
+            double d = x[i] - mean;
+            var += d * d;
+        }
+        return new double[] {mean, var / n};
     }
 }

@@ -120,7 +120,21 @@ final class ReduceOp {
                 });
                 yield o;
             }
-            default -> throw new IllegalArgumentException(reducer.opType() + " takes numeric tensors, got " + type);
+            case boolean[] in when reducer == Reducer.MAX || reducer == Reducer.MIN -> {
+                // opset 20 allows bool for ReduceMax / ReduceMin with false < true: any / all
+                boolean[] o = new boolean[k];
+                for (int i = 0; i < k; i++) {
+                    boolean acc = reducer == Reducer.MIN;
+                    for (int j = 0; j < r; j++) {
+                        boolean v = in[plan.base(i) + plan.offset(j)];
+                        acc = reducer == Reducer.MAX ? acc | v : acc & v;
+                    }
+                    o[i] = acc;
+                }
+                yield o;
+            }
+            default -> throw new IllegalArgumentException(reducer.opType() + " takes numeric tensors"
+                    + (reducer == Reducer.MAX || reducer == Reducer.MIN ? " or bool" : "") + ", got " + type);
         };
         return Tensor.wrap(type, plan.outShape(), out);
     }

@@ -106,6 +106,18 @@ class ReduceOpsTest {
     }
 
     @Test
+    void boolMaxAndMinAreAnyAndAll() {
+        Tensor b = Tensor.of(new boolean[] {true, false, false, false}, 2, 2);
+        dev.nnzip.ops.math.TensorAssert.assertBooleans(
+                OpHarness.op("ReduceMax").opset(20).attr("keepdims", 0L).run(b, Tensor.vector(1)), shape(2), true,
+                false);
+        dev.nnzip.ops.math.TensorAssert.assertBooleans(
+                OpHarness.op("ReduceMin").opset(20).attr("keepdims", 0L).run(b, Tensor.vector(0)), shape(2), false,
+                false);
+        assertThatThrownBy(() -> OpHarness.op("ReduceSum").opset(13).run(b)).hasMessageContaining("got BOOL");
+    }
+
+    @Test
     void duplicateAndOutOfRangeAxesAreErrors() {
         assertThatThrownBy(() -> OpHarness.op("ReduceSum").opset(13).run(x(), Tensor.vector(1, -2)))
                 .hasMessageContaining("twice");
