@@ -1,9 +1,11 @@
 package dev.nnzip.ops.math;
 
 import dev.nnzip.graph.Node;
+import dev.nnzip.ops.ExecContext;
 import dev.nnzip.ops.OpKernel;
 import dev.nnzip.tensor.DType;
 import dev.nnzip.tensor.Tensor;
+import java.util.Arrays;
 
 /**
  * Clip: {@code min(max(x, lo), hi)}. Before opset 11 the bounds are float attributes {@code min}/{@code max}; from 11
@@ -31,7 +33,7 @@ final class ClipOp {
         };
     }
 
-    private static Tensor clip(Tensor x, Tensor lo, Tensor hi, dev.nnzip.ops.ExecContext ctx) {
+    private static Tensor clip(Tensor x, Tensor lo, Tensor hi, ExecContext ctx) {
         checkScalar(lo, "min");
         checkScalar(hi, "max");
         DType type = x.dtype();
@@ -75,7 +77,7 @@ final class ClipOp {
     private static void checkScalar(Tensor bound, String name) {
         if (bound != null && bound.size() != 1) {
             throw new IllegalArgumentException("Clip " + name + " must be a scalar, got shape "
-                    + java.util.Arrays.toString(bound.shape()));
+                    + Arrays.toString(bound.shape()));
         }
     }
 }

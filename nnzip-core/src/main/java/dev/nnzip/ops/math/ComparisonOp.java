@@ -1,5 +1,6 @@
 package dev.nnzip.ops.math;
 
+import dev.nnzip.kernels.Parallel;
 import dev.nnzip.ops.OpKernel;
 import dev.nnzip.tensor.DType;
 import dev.nnzip.tensor.Tensor;
@@ -43,7 +44,7 @@ final class ComparisonOp {
         };
     }
 
-    Tensor apply(Tensor a, Tensor b, dev.nnzip.kernels.Parallel parallel) {
+    Tensor apply(Tensor a, Tensor b, Parallel parallel) {
         Elementwise.requireSameType(name, a, b);
         Broadcast plan = Broadcast.of(a.shape(), b.shape());
         DType type = a.dtype();

@@ -1,5 +1,7 @@
 package dev.nnzip.ops.math;
 
+import java.util.Arrays;
+
 /**
  * Segment kernels for float32 binary ops.
  *
@@ -34,7 +36,7 @@ public final class FloatKernels {
                 o[oi + i] = s + b[bi + i];
             }
         } else {
-            java.util.Arrays.fill(o, oi, oi + n, a[ai] + b[bi]);
+            Arrays.fill(o, oi, oi + n, a[ai] + b[bi]);
         }
     }
 
@@ -54,7 +56,7 @@ public final class FloatKernels {
                 o[oi + i] = s - b[bi + i];
             }
         } else {
-            java.util.Arrays.fill(o, oi, oi + n, a[ai] - b[bi]);
+            Arrays.fill(o, oi, oi + n, a[ai] - b[bi]);
         }
     }
 
@@ -74,7 +76,7 @@ public final class FloatKernels {
                 o[oi + i] = s * b[bi + i];
             }
         } else {
-            java.util.Arrays.fill(o, oi, oi + n, a[ai] * b[bi]);
+            Arrays.fill(o, oi, oi + n, a[ai] * b[bi]);
         }
     }
 
@@ -95,7 +97,7 @@ public final class FloatKernels {
                 o[oi + i] = s / b[bi + i];
             }
         } else {
-            java.util.Arrays.fill(o, oi, oi + n, a[ai] / b[bi]);
+            Arrays.fill(o, oi, oi + n, a[ai] / b[bi]);
         }
     }
 
@@ -117,7 +119,7 @@ public final class FloatKernels {
                     o[oi + i] = f.apply(s, b[bi + i]);
                 }
             } else {
-                java.util.Arrays.fill(o, oi, oi + n, f.apply(a[ai], b[bi]));
+                Arrays.fill(o, oi, oi + n, f.apply(a[ai], b[bi]));
             }
         };
     }

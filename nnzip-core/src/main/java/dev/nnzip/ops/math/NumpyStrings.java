@@ -4,6 +4,8 @@ import dev.nnzip.tensor.DType;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Number ↔ string conversion as Cast to and from STRING does it in the ONNX reference (numpy's {@code str()} of a
@@ -34,14 +36,14 @@ final class NumpyStrings {
         return layout(new BigDecimal(Double.toString(v)), v < 0 || (v == 0 && 1 / v < 0));
     }
 
-    private static java.util.Optional<String> special(float v) {
+    private static Optional<String> special(float v) {
         if (Float.isNaN(v)) {
-            return java.util.Optional.of("nan");
+            return Optional.of("nan");
         }
         if (Float.isInfinite(v)) {
-            return java.util.Optional.of(v > 0 ? "inf" : "-inf");
+            return Optional.of(v > 0 ? "inf" : "-inf");
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     private static boolean isNegativeZero(float v) {
@@ -80,7 +82,7 @@ final class NumpyStrings {
     /** Parses a floating-point string: decimal, or nan / inf / infinity with an optional sign, in any case. */
     static double parseDouble(String s) {
         String t = s.strip();
-        String lower = t.toLowerCase(java.util.Locale.ROOT);
+        String lower = t.toLowerCase(Locale.ROOT);
         String unsigned = lower.startsWith("+") || lower.startsWith("-") ? lower.substring(1) : lower;
         boolean negative = lower.startsWith("-");
         if (unsigned.equals("nan")) {

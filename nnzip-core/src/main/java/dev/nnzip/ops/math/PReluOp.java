@@ -1,5 +1,6 @@
 package dev.nnzip.ops.math;
 
+import dev.nnzip.graph.Node;
 import dev.nnzip.ops.OpKernel;
 import dev.nnzip.tensor.Tensor;
 import java.util.Arrays;
@@ -17,7 +18,7 @@ final class PReluOp {
     private PReluOp() {
     }
 
-    static OpKernel create(dev.nnzip.graph.Node node, int opset) {
+    static OpKernel create(Node node, int opset) {
         return (inputs, ctx) -> {
             Tensor x = Elementwise.requireInput("PRelu", inputs, 0, "X");
             Tensor slope = Elementwise.requireInput("PRelu", inputs, 1, "slope");

@@ -1,5 +1,6 @@
 package dev.nnzip.ops.math;
 
+import dev.nnzip.kernels.Parallel;
 import dev.nnzip.ops.OpKernel;
 import dev.nnzip.tensor.DType;
 import dev.nnzip.tensor.Tensor;
@@ -17,7 +18,7 @@ final class VariadicOp {
         return (inputs, ctx) -> new Tensor[] {fold(op, inputs, ctx.parallel())};
     }
 
-    private static Tensor fold(BinaryOp op, Tensor[] inputs, dev.nnzip.kernels.Parallel parallel) {
+    private static Tensor fold(BinaryOp op, Tensor[] inputs, Parallel parallel) {
         Tensor acc = null;
         boolean computed = false;
         for (Tensor t : inputs) {

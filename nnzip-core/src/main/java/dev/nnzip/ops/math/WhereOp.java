@@ -1,6 +1,8 @@
 package dev.nnzip.ops.math;
 
+import dev.nnzip.kernels.Parallel;
 import dev.nnzip.ops.OpKernel;
+import dev.nnzip.tensor.DType;
 import dev.nnzip.tensor.Tensor;
 
 /** Where (opsets 9, 16): {@code condition ? X : Y} elementwise, the three inputs broadcast together. */
@@ -17,8 +19,8 @@ final class WhereOp {
         };
     }
 
-    static Tensor where(Tensor condition, Tensor x, Tensor y, dev.nnzip.kernels.Parallel parallel) {
-        if (condition.dtype() != dev.nnzip.tensor.DType.BOOL) {
+    static Tensor where(Tensor condition, Tensor x, Tensor y, Parallel parallel) {
+        if (condition.dtype() != DType.BOOL) {
             throw new IllegalArgumentException("Where condition must be bool, got " + condition.dtype());
         }
         Elementwise.requireSameType("Where", x, y);

@@ -5,6 +5,7 @@ import dev.nnzip.ops.math.Elementwise;
 import dev.nnzip.ops.math.HalfPrecision;
 import dev.nnzip.tensor.DType;
 import dev.nnzip.tensor.Tensor;
+import java.util.Arrays;
 
 /**
  * {@code y = x * a[p] + b[p]} over an {@code [N, P, S]} view of a tensor, where P is the channel (or per-feature) count
@@ -57,7 +58,7 @@ final class ChannelAffine {
     static double[] parameter(String op, String name, Tensor t, int expected) {
         if (t.size() != expected) {
             throw new IllegalArgumentException(op + " " + name + " has " + t.size() + " elements "
-                    + java.util.Arrays.toString(t.shape()) + ", expected " + expected);
+                    + Arrays.toString(t.shape()) + ", expected " + expected);
         }
         double[] d = new double[expected];
         for (int i = 0; i < expected; i++) {

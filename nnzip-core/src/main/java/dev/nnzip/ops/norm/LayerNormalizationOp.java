@@ -2,12 +2,14 @@ package dev.nnzip.ops.norm;
 
 import dev.nnzip.UnsupportedOperatorException;
 import dev.nnzip.graph.Node;
+import dev.nnzip.kernels.Parallel;
 import dev.nnzip.ops.OpKernel;
 import dev.nnzip.ops.math.Broadcast;
 import dev.nnzip.ops.math.CastOp;
 import dev.nnzip.ops.math.Elementwise;
 import dev.nnzip.ops.math.HalfPrecision;
 import dev.nnzip.tensor.DType;
+import dev.nnzip.tensor.Shapes;
 import dev.nnzip.tensor.Tensor;
 import java.util.Arrays;
 
@@ -43,9 +45,9 @@ final class LayerNormalizationOp {
             Elementwise.requireFloatingPoint("LayerNormalization", x.dtype());
             int[] shape = x.shape();
             int rank = shape.length;
-            int axis = dev.nnzip.tensor.Shapes.axis(axisAttr, rank);
+            int axis = Shapes.axis(axisAttr, rank);
             int[] normalized = Arrays.copyOfRange(shape, axis, rank);
-            int d = dev.nnzip.tensor.Shapes.size(normalized);
+            int d = Shapes.size(normalized);
             int rows = d == 0 ? 0 : x.size() / d;
             double[] gamma = expand("Scale", scale, normalized);
             double[] beta = bias == null ? new double[d] : expand("B", bias, normalized);
@@ -80,7 +82,7 @@ final class LayerNormalizationOp {
     }
 
     private static Tensor normalize(Tensor x, int rows, int d, double[] gamma, double[] beta, double epsilon,
-                                    double[] means, double[] invStd, dev.nnzip.kernels.Parallel parallel) {
+                                    double[] means, double[] invStd, Parallel parallel) {
         int minChunk = Math.max(1, Elementwise.MIN_CHUNK / Math.max(1, d));
         if (x.dtype() == DType.DOUBLE) {
             double[] in = x.doubles();

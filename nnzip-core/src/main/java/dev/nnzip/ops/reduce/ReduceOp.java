@@ -1,6 +1,7 @@
 package dev.nnzip.ops.reduce;
 
 import dev.nnzip.graph.Node;
+import dev.nnzip.ops.ExecContext;
 import dev.nnzip.ops.OpKernel;
 import dev.nnzip.ops.math.Elementwise;
 import dev.nnzip.ops.math.HalfPrecision;
@@ -63,7 +64,7 @@ final class ReduceOp {
         return reduced;
     }
 
-    private static Tensor reduce(Reducer reducer, Tensor x, ReductionPlan plan, dev.nnzip.ops.ExecContext ctx) {
+    private static Tensor reduce(Reducer reducer, Tensor x, ReductionPlan plan, ExecContext ctx) {
         DType type = x.dtype();
         int k = plan.outCount();
         int r = plan.reduceCount();
