@@ -31,6 +31,7 @@ public final class OpRegistry {
         NnOps.register(r);
         TensorOps.register(r);
         ReduceOps.register(r);
+        dev.nnzip.ops.norm.NormOps.register(r);
         return r;
     }
 
