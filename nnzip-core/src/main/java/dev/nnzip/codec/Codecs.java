@@ -50,8 +50,17 @@ public final class Codecs {
                 .map(c -> c.id() + "=" + c.name()).toList());
     }
 
-    /** The decoder for {@code tensor}, looked up by the codec name it records. */
+    /**
+     * The fast decoder for {@code tensor}, looked up by the codec name it records.
+     *
+     * @throws MalformedInputException if no codec has that name (the container is corrupt or from a newer nnzip)
+     */
     public static TensorDecoder decoder(EncodedTensor tensor) {
-        return byName(tensor.codec()).decoder(tensor);
+        WeightCodec c = BY_NAME.get(tensor.codec());
+        if (c == null) {
+            throw new MalformedInputException(-1, "tensor written by unknown codec '" + tensor.codec()
+                    + "', expected one of " + names());
+        }
+        return c.decoder(tensor);
     }
 }

@@ -50,33 +50,39 @@ public final class PayloadReader {
         return buf[pos++] & 0xFF;
     }
 
-    /** Unsigned LEB128 int; rejects encodings over 5 bytes and values above {@code max}. */
+    /** Unsigned LEB128 int in {@code [0, max]}; rejects encodings over 5 bytes and values above {@code max}. */
     public int varint(int max, String what) {
         int start = pos;
-        int v = 0;
+        long v = uvarint32(what);
+        if (v > max) {
+            throw new MalformedInputException(start, what + " is " + v + ", at most " + max + " allowed");
+        }
+        return (int) v;
+    }
+
+    /** An unsigned 32-bit LEB128 value (up to 5 bytes). */
+    private long uvarint32(String what) {
+        int start = pos;
+        long v = 0;
         for (int shift = 0; ; shift += 7) {
             if (shift > 28) {
                 throw new MalformedInputException(start, what + ": varint longer than 5 bytes");
             }
             int b = u8(what);
             if (shift == 28 && (b & 0xF0) != 0) {
-                throw new MalformedInputException(start, what + ": varint overflows an int");
+                throw new MalformedInputException(start, what + ": varint exceeds 32 bits");
             }
-            v |= (b & 0x7F) << shift;
+            v |= (long) (b & 0x7F) << shift;
             if ((b & 0x80) == 0) {
-                break;
+                return v;
             }
         }
-        if (v > max) {
-            throw new MalformedInputException(start, what + " is " + v + ", at most " + max + " allowed");
-        }
-        return v;
     }
 
     /** Zig-zag signed varint in {@code [-bound, bound]}. */
     public int svarint(int bound, String what) {
         int start = pos;
-        int z = varint(Integer.MAX_VALUE, what);
+        int z = (int) uvarint32(what);
         int v = (z >>> 1) ^ -(z & 1);
         if (v > bound || v < -bound) {
             throw new MalformedInputException(start, what + " is " + v + ", outside ±" + bound);

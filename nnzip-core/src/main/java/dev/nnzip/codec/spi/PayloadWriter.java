@@ -45,9 +45,16 @@ public final class PayloadWriter {
         return this;
     }
 
-    /** Zig-zag signed varint. */
+    /** Zig-zag signed varint (any int). */
     public PayloadWriter svarint(int v) {
-        return varint((v << 1) ^ (v >> 31));
+        int z = (v << 1) ^ (v >> 31); // unsigned 32-bit
+        ensure(5);
+        while ((z & ~0x7F) != 0) {
+            buf[size++] = (byte) ((z & 0x7F) | 0x80);
+            z >>>= 7;
+        }
+        buf[size++] = (byte) z;
+        return this;
     }
 
     public PayloadWriter i32(int v) {
