@@ -34,6 +34,9 @@ import java.util.List;
  */
 final class Remapper {
     private static final int MIN_ROW_LENGTH = 16;
+    /** Candidates are scored on at most about this many values (whole 1 Ki chunks spread over the tensor). */
+    private static final int SAMPLE_TARGET = 1 << 18;
+    private static final int SAMPLE_CHUNK = 1 << 10;
     private static final int[] CLASS_COUNTS = {1, 2, 4, 8, 16};
 
     private Remapper() {
@@ -66,7 +69,7 @@ final class Remapper {
                     byte[] groupClass = classify(rowScale, classes);
                     for (Choice c : evaluate(values, statistic, groupLength, alphas, classes, groupClass, step)) {
                         report.add(c.remapping() + ": " + c.estimatedBits() + " bits");
-                        if (best == null || c.estimatedBits() < best.estimatedBits()) {
+                        if (best == null || score(c) < score(best)) {
                             best = c;
                         }
                     }
@@ -74,6 +77,14 @@ final class Remapper {
             }
         }
         return new Choice(best.remapping(), best.estimatedBits(), report);
+    }
+
+    /**
+     * Estimated bits with a small surcharge per extra coding context (0.1 % each): every context is one more stream to
+     * decode and interleave, so a candidate with more contexts must save real bytes, not sampling noise.
+     */
+    private static double score(Choice c) {
+        return c.estimatedBits() * (1 + 0.001 * (c.remapping().contexts() - 1));
     }
 
     static int groupCount(int n, int groupLength) {
@@ -162,44 +173,56 @@ final class Remapper {
         long escapes = 0;
         long unsigned = 0; // values whose sign an elided sign stream would skip
         int n = values.length;
-        for (int i = 0; i < n; i++) {
-            float w = values[i];
-            boolean negative = SmartDnnQuantizer.negative(w);
-            int g = i / groupLength;
-            int symbol = step == 0 ? QuantCodes.ESCAPE : QuantCodes.symbol(
-                    QuantCodes.bin((double) Math.abs(w) - (negative ? alphaNeg[g] : alphaPos[g]), step));
-            if (symbol == QuantCodes.ESCAPE) {
-                escapes++;
+        // Large tensors are scored on every stride-th chunk; per-value costs are scaled back up to n below.
+        int stride = Math.max(1, (int) Math.ceil((double) n / SAMPLE_TARGET));
+        long sampled = 0;
+        for (int chunk = 0; (long) chunk * SAMPLE_CHUNK < n; chunk += stride) {
+            int from = chunk * SAMPLE_CHUNK;
+            int to = Math.min(n, from + SAMPLE_CHUNK);
+            sampled += to - from;
+            for (int i = from; i < to; i++) {
+                float w = values[i];
+                boolean negative = SmartDnnQuantizer.negative(w);
+                int g = i / groupLength;
+                int symbol = step == 0 ? QuantCodes.ESCAPE : QuantCodes.symbol(
+                        QuantCodes.bin((double) Math.abs(w) - (negative ? alphaNeg[g] : alphaPos[g]), step));
+                if (symbol == QuantCodes.ESCAPE) {
+                    escapes++;
+                }
+                if (!SmartDnnQuantizer.signed(symbol)) {
+                    unsigned++;
+                }
+                hist[2 * groupClass[g] + (negative ? 1 : 0)][symbol]++;
             }
-            if (!SmartDnnQuantizer.signed(symbol)) {
-                unsigned++;
-            }
-            hist[2 * groupClass[g] + (negative ? 1 : 0)][symbol]++;
         }
+        double scale = sampled == 0 ? 0 : (double) n / sampled;
         int groups = alphaPos.length;
         boolean zero = statistic == Statistic.ZERO;
-        long fixed = 32 * escapes + (zero ? 0 : 64L * groups) + (classes > 1 ? 8L * groups : 0);
-        long folded = fixed + (zero ? n - unsigned : n);
-        long perSign = fixed + n;
+        long fixed = (zero ? 0 : 64L * groups) + (classes > 1 ? 8L * groups : 0);
+        double foldedBits = 32.0 * escapes + (zero ? sampled - unsigned : sampled);
+        double perSignBits = 32.0 * escapes + sampled;
+        long tables = 0;
+        long foldedTables = 0;
         for (int c = 0; c < classes; c++) {
             long[] pos = hist[2 * c];
             long[] neg = hist[2 * c + 1];
-            perSign += codedBits(pos) + codedBits(neg);
+            HuffmanCode codePos = HuffmanCode.forFrequencies(pos);
+            HuffmanCode codeNeg = HuffmanCode.forFrequencies(neg);
+            perSignBits += codePos.cost(pos) + codeNeg.cost(neg);
+            tables += 8L * (codePos.tableBytes() + codeNeg.tableBytes());
             for (int s = 0; s < pos.length; s++) {
                 pos[s] += neg[s];
             }
-            folded += codedBits(pos);
+            HuffmanCode code = HuffmanCode.forFrequencies(pos);
+            foldedBits += code.cost(pos);
+            foldedTables += 8L * code.tableBytes();
         }
+        long folded = fixed + foldedTables + Math.round(foldedBits * scale);
+        long perSign = fixed + tables + Math.round(perSignBits * scale);
         return List.of(
                 new Choice(new Remapping(statistic, groupLength, alphaPos, alphaNeg, classes, groupClass, false, zero),
                         folded, List.of()),
                 new Choice(new Remapping(statistic, groupLength, alphaPos, alphaNeg, classes, groupClass, true, false),
                         perSign, List.of()));
-    }
-
-    /** Bits of the symbols under their own optimal code, plus the code's table. */
-    private static long codedBits(long[] freq) {
-        HuffmanCode code = HuffmanCode.forFrequencies(freq);
-        return code.cost(freq) + 8L * code.tableBytes();
     }
 }

@@ -35,6 +35,7 @@ public final class SmartDnnCodec implements WeightCodec {
     private static final int FLAG_ZERO_SCALES = 4;
     private static final int KNOWN_FLAGS = FLAG_PER_SIGN_CODES | FLAG_ELIDE_ZERO_SIGNS | FLAG_ZERO_SCALES;
     private static final int SIGN_SLOT = 5;
+    private static final int ALIGNED_SIGN_SLOT = 7;
     private static final int SYMBOLS = 0;
     private static final int PARTITIONED = 1;
 
@@ -281,7 +282,7 @@ public final class SmartDnnCodec implements WeightCodec {
                 return;
             }
             if (elideZeroSigns) {
-                reconstructElided(signs, symbols, count, out, offset);
+                reconstructElided(signs, symbols, count, out, offset, scratch);
             } else {
                 reconstruct(signs, symbols, firstValue, count, out, offset);
             }
@@ -301,12 +302,24 @@ public final class SmartDnnCodec implements WeightCodec {
             }
         }
 
-        /** Start of each context's run in the partitioned symbol array (length contexts+1). */
+        /**
+         * Start of each context's run in the partitioned symbol array (length contexts+1), counted group segment by group
+         * segment: the class is the segment's, and with per-sign codes the negatives are the set sign bits in it.
+         */
         private int[] contextStarts(byte[] signs, int firstValue, int count) {
             int[] start = new int[codes.length + 1];
-            for (int i = 0; i < count; i++) {
-                int signBit = perSignCodes ? signs[i >>> 3] >>> (i & 7) & 1 : 0;
-                start[1 + context((firstValue + i) / groupLength, signBit)]++;
+            int i = 0;
+            while (i < count) {
+                int g = (firstValue + i) / groupLength;
+                int end = (int) Math.min(count, (long) (g + 1) * groupLength - firstValue);
+                if (perSignCodes) {
+                    int negatives = countBits(signs, i, end);
+                    start[1 + context(g, 0)] += end - i - negatives;
+                    start[1 + context(g, 1)] += negatives;
+                } else {
+                    start[1 + context(g, 0)] += end - i;
+                }
+                i = end;
             }
             for (int c = 0; c < codes.length; c++) {
                 start[c + 1] += start[c];
@@ -314,6 +327,23 @@ public final class SmartDnnCodec implements WeightCodec {
             return start;
         }
 
+        /** Set bits among bits {@code [from, to)} of the LSB-first bit array. */
+        private static int countBits(byte[] bits, int from, int to) {
+            int n = 0;
+            int i = from;
+            for (; i < to && (i & 7) != 0; i++) {
+                n += bits[i >>> 3] >>> (i & 7) & 1;
+            }
+            for (; i + 8 <= to; i += 8) {
+                n += Integer.bitCount(bits[i >>> 3] & 0xFF);
+            }
+            for (; i < to; i++) {
+                n += bits[i >>> 3] >>> (i & 7) & 1;
+            }
+            return n;
+        }
+
+        /** Restores value order: each group segment takes the next symbols of its context (both contexts, by sign). */
         private void interleave(byte[] signs, int[] partitioned, int[] start, int firstValue, int count, int[] symbols) {
             int[] cursor = start.clone();
             int i = 0;
@@ -321,49 +351,47 @@ public final class SmartDnnCodec implements WeightCodec {
                 int g = (firstValue + i) / groupLength;
                 int end = (int) Math.min(count, (long) (g + 1) * groupLength - firstValue);
                 int positive = context(g, 0);
-                int negative = context(g, 1);
-                for (; i < end; i++) {
-                    int c = perSignCodes && (signs[i >>> 3] >>> (i & 7) & 1) != 0 ? negative : positive;
-                    symbols[i] = partitioned[cursor[c]++];
+                if (!perSignCodes) {
+                    System.arraycopy(partitioned, cursor[positive], symbols, i, end - i);
+                    cursor[positive] += end - i;
+                    i = end;
+                    continue;
                 }
+                int negative = context(g, 1);
+                int p = cursor[positive];
+                int q = cursor[negative];
+                for (; i < end; i++) {
+                    if ((signs[i >>> 3] >>> (i & 7) & 1) == 0) {
+                        symbols[i] = partitioned[p++];
+                    } else {
+                        symbols[i] = partitioned[q++];
+                    }
+                }
+                cursor[positive] = p;
+                cursor[negative] = q;
             }
         }
 
-        /**
-         * The fast reconstruction: per group segment, {@code ŵ = ±(α_s + m·step)} with the sign applied by flipping the
-         * float's sign bit (exactly what unary minus does), so there is no branch on the sign.
-         */
+        /** The fast reconstruction, group segment by group segment (each has its own α⁺, α⁻). */
         private void reconstruct(byte[] signs, int[] symbols, int firstValue, int count, float[] out, int offset) {
-            final float step = this.step;
             int i = 0;
             while (i < count) {
                 int g = (firstValue + i) / groupLength;
                 int end = (int) Math.min(count, (long) (g + 1) * groupLength - firstValue);
-                float alphaP = alphas[2 * g];
-                float alphaN = alphas[2 * g + 1];
-                for (; i < end; i++) {
-                    int bit = signs[i >>> 3] >>> (i & 7) & 1;
-                    float magnitude = (bit == 0 ? alphaP : alphaN) + (float) (symbols[i] - QuantCodes.CENTER) * step;
-                    out[offset + i] = Float.intBitsToFloat(Float.floatToRawIntBits(magnitude) ^ (bit << 31));
-                }
+                Reconstruction.signed(signs, symbols, i, end, alphas[2 * g], alphas[2 * g + 1], step, out, offset);
+                i = end;
             }
         }
 
         /**
-         * The fast reconstruction with elided zero signs (all scales 0): {@code ŵ = ±m·step}, the sign taken from the next
-         * stored bit only for values that have one.
+         * The fast reconstruction with elided zero signs (all scales 0): the stored signs are first spread to one bit per
+         * value, then it is the ordinary reconstruction with α = 0.
          */
-        private void reconstructElided(byte[] signs, int[] symbols, int count, float[] out, int offset) {
-            final float step = this.step;
-            int j = 0;
-            for (int i = 0; i < count; i++) {
-                int symbol = symbols[i];
-                int has = SmartDnnQuantizer.signed(symbol) ? 1 : 0;
-                int bit = signs[j >>> 3] >>> (j & 7) & has;
-                j += has;
-                float magnitude = 0f + (float) (symbol - QuantCodes.CENTER) * step;
-                out[offset + i] = Float.intBitsToFloat(Float.floatToRawIntBits(magnitude) ^ (bit << 31));
-            }
+        private void reconstructElided(byte[] signs, int[] symbols, int count, float[] out, int offset,
+                                       DecodeScratch scratch) {
+            byte[] aligned = scratch.bytes(ALIGNED_SIGN_SLOT, (count + 7) >>> 3);
+            Reconstruction.expandElidedSigns(signs, symbols, count, aligned);
+            Reconstruction.signed(aligned, symbols, 0, count, 0f, 0f, step, out, offset);
         }
 
         /** Value by value, literally {@link SmartDnnQuantizer#reconstruct}. */
