@@ -34,7 +34,7 @@ final class Reconstruction {
         scalar(signs, symbols, i, to, alphaP, alphaN, step, out, offset);
     }
 
-    private static void scalar(byte[] signs, int[] symbols, int from, int to, float alphaP, float alphaN, float step,
+    static void scalar(byte[] signs, int[] symbols, int from, int to, float alphaP, float alphaN, float step,
                                float[] out, int offset) {
         for (int i = from; i < to; i++) {
             int bit = signs[i >>> 3] >>> (i & 7) & 1;
@@ -54,11 +54,15 @@ final class Reconstruction {
      * @param aligned output, at least {@code ceil(count/64)·8} bytes
      */
     static void expandElidedSigns(byte[] signs, int[] symbols, int count, byte[] aligned) {
+        expandElidedSigns(signs, symbols, count, aligned, VECTOR);
+    }
+
+    static void expandElidedSigns(byte[] signs, int[] symbols, int count, byte[] aligned, boolean vector) {
         long cursor = 0;
         for (int base = 0; base < count; base += 64) {
             int len = Math.min(64, count - base);
             long mask;
-            if (VECTOR && len == 64) {
+            if (vector && len == 64) {
                 mask = VectorReconstruction.signedMask64(symbols, base);
             } else {
                 mask = 0;

@@ -24,13 +24,17 @@ import java.util.List;
  *       whatever the sign. Otherwise every sign is stored, one bit each.</li>
  * </ul>
  *
- * <p>Why this and not just a scale: with an entropy coder, shifting a distribution does not change its entropy, so the
- * scales alone cannot make a symmetric unimodal layer cheaper than plain uniform quantization (with the sign stored as its
- * own bit, they cost {@code P(|w| < eb)} bits per value more, the bits of signs that do not matter — hence the elision). What the binary split does give is a per-channel description
- * of the weights: channels of a trained layer differ in scale by factors of several, and coding each scale class with its
- * own code saves the mixing cost {@code H(mixture) − H(id | class)}, which is what makes per-channel int8 beat per-tensor
- * int8. Cost = sign bits + exact Huffman bits of the ids (codes built from the candidate's histograms) + code tables +
- * 32 bits per escaped value + scales + class ids; every term is counted, so a small tensor keeps one class and one scale.
+ * <p>Why more than a scale: with an entropy coder, shifting a distribution does not change its entropy, so scales alone
+ * cannot make a symmetric unimodal layer cheaper than plain uniform quantization; with every sign stored as its own bit
+ * they even cost {@code P(|w| < eb)} bits per value more (signs of values that reconstruct to zero), hence the elision.
+ * What the binary split does give is a per-channel description of the weights: channels of a trained layer differ in scale
+ * by factors of several, and coding each scale class with its own code saves the mixing cost
+ * {@code H(id) − H(id | class)} (the reason per-channel int8 beats per-tensor int8).
+ *
+ * <p>Cost = sign bits + exact Huffman bits of the ids (codes built from the candidate's histograms) + code tables + 32
+ * bits per escaped value + scales + class ids, every term counted, so a small tensor keeps one class and one scale. Large
+ * tensors are scored on a sample of about 2^18 values in 1 Ki chunks spread over the tensor, and a candidate with more
+ * coding contexts must win by 0.1 % per extra context (each is one more stream to decode).
  */
 final class Remapper {
     private static final int MIN_ROW_LENGTH = 16;

@@ -56,11 +56,17 @@ public final class SmartDnnCodec implements WeightCodec {
 
     @Override
     public EncodedTensor encode(String tensorName, float[] values, int[] shape, ErrorBound bound, int blockValues) {
+        return encode(tensorName, values, shape, bound, blockValues, null);
+    }
+
+    /** Encodes with {@code forced} as the remapping instead of the one the search would pick (tests of every variant). */
+    EncodedTensor encode(String tensorName, float[] values, int[] shape, ErrorBound bound, int blockValues,
+                         Remapping forced) {
         TensorInputs.checkShape(tensorName, values, shape, blockValues);
         float[] range = TensorInputs.finiteRange(tensorName, NAME, values);
         double eb = bound.resolve(range[0], range[1]);
         float step = QuantCodes.step(eb);
-        Remapping remap = Remapper.choose(values, shape, step).remapping();
+        Remapping remap = forced != null ? forced : Remapper.choose(values, shape, step).remapping();
 
         int n = values.length;
         int contexts = remap.contexts();
