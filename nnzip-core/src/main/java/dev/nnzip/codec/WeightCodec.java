@@ -1,0 +1,59 @@
+package dev.nnzip.codec;
+
+import dev.nnzip.kernels.Parallel;
+
+/**
+ * An error-bounded (or lossless) compressor for one weight tensor.
+ *
+ * <p>Contract shared by every codec:
+ * <ul>
+ *   <li>{@code |w − ŵ| <= eb} for every weight, where {@code eb} is {@link ErrorBound#resolve resolved} for the tensor.
+ *       Encoders check this value by value with the decoder's own float arithmetic and store a value raw whenever rounding
+ *       would break it, so the guarantee never rests on an error analysis. Lossless codecs are bit-exact.</li>
+ *   <li>The tensor is cut into blocks of {@code blockValues} values, each decodable on its own given the tensor parameters.</li>
+ *   <li>Decoders reject corrupt input with {@link MalformedInputException} only: no other exception type, no unbounded
+ *       allocation from a length read from the payload, no endless loop.</li>
+ *   <li>Error-bounded codecs reject NaN and infinities with an {@link IllegalArgumentException} naming the tensor.</li>
+ * </ul>
+ */
+public interface WeightCodec {
+    /** Registry name, e.g. {@code "smartdnn"}. */
+    String name();
+
+    /** Stable one-byte number for containers (never reused for another codec). */
+    int id();
+
+    /** True if decoding returns the input bit for bit whatever the bound. */
+    boolean isLossless();
+
+    /**
+     * Encodes {@code values} (row-major, {@code shape}'s product long) into blocks of {@code blockValues} values.
+     *
+     * @param tensorName used in error messages only
+     * @throws IllegalArgumentException if the sizes disagree, {@code blockValues < 1}, or a lossy codec meets NaN/Inf
+     */
+    EncodedTensor encode(String tensorName, float[] values, int[] shape, ErrorBound bound, int blockValues);
+
+    /** {@link #encode(String, float[], int[], ErrorBound, int)} with {@link EncodedTensor#DEFAULT_BLOCK_VALUES}. */
+    default EncodedTensor encode(String tensorName, float[] values, int[] shape, ErrorBound bound) {
+        return encode(tensorName, values, shape, bound, EncodedTensor.DEFAULT_BLOCK_VALUES);
+    }
+
+    /**
+     * A decoder for {@code tensor}.
+     *
+     * @throws MalformedInputException  if the tensor parameters are corrupt
+     * @throws IllegalArgumentException if {@code tensor} was written by another codec
+     */
+    TensorDecoder decoder(EncodedTensor tensor, DecoderKind kind);
+
+    /** The fast decoder. */
+    default TensorDecoder decoder(EncodedTensor tensor) {
+        return decoder(tensor, DecoderKind.FAST);
+    }
+
+    /** Decodes the whole tensor, blocks in parallel. */
+    default float[] decode(EncodedTensor tensor, Parallel parallel) {
+        return decoder(tensor).decodeAll(parallel);
+    }
+}
