@@ -1,6 +1,10 @@
 package dev.nnzip.cli;
 
 import dev.nnzip.cli.commands.BenchCommand;
+import dev.nnzip.cli.commands.CompressCommand;
+import dev.nnzip.cli.commands.EvalCommand;
+import dev.nnzip.cli.commands.ExportCommand;
+import dev.nnzip.cli.commands.InspectCommand;
 import dev.nnzip.cli.commands.DemoCommand;
 import dev.nnzip.cli.commands.InfoCommand;
 import dev.nnzip.cli.commands.RunCommand;
@@ -10,7 +14,8 @@ import picocli.CommandLine.Command;
 /** The {@code nnzip} command line. Each subcommand lives in {@code dev.nnzip.cli.commands}. */
 @Command(name = "nnzip", mixinStandardHelpOptions = true, version = "nnzip 0.1.0",
         description = "Compress trained neural networks (Smart-DNN+) and run them in pure Java with little memory.",
-        subcommands = {DemoCommand.class, RunCommand.class, BenchCommand.class, InfoCommand.class,
+        subcommands = {DemoCommand.class, CompressCommand.class, RunCommand.class, EvalCommand.class, BenchCommand.class,
+            InspectCommand.class, ExportCommand.class, InfoCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {

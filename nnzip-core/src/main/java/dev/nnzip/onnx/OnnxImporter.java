@@ -41,7 +41,7 @@ import java.util.Map;
  */
 public final class OnnxImporter {
     /** The opsets nnzip's operators are written against. */
-    public static final int MIN_OPSET = 7;
+    public static final int MIN_OPSET = 1;
     public static final int MAX_OPSET = 22;
 
     private OnnxImporter() {

@@ -23,7 +23,7 @@ class ModelClassifierTest {
 
     static Model model(List<ValueInfo> inputs, ValueInfo output, Map<String, Weight> weights) {
         return new Model("test-model", new Graph("g", List.of(), inputs, List.of(output), weights, Map.of(),
-                Map.of("", 13)), null);
+                Map.of("", 13)), dev.nnzip.runtime.weights.MemoryMode.EAGER, null);
     }
 
     @Test

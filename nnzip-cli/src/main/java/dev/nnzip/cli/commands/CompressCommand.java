@@ -1,0 +1,124 @@
+package dev.nnzip.cli.commands;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nnzip.codec.ErrorBound;
+import dev.nnzip.compress.CompressionPolicy;
+import dev.nnzip.compress.CompressionReport;
+import dev.nnzip.compress.ModelCompressor;
+import dev.nnzip.kernels.Parallel;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code nnzip compress IN.onnx -o OUT.nnz [--codec C] [--error-bound B] [--absolute] [--json]}. */
+@Command(name = "compress", mixinStandardHelpOptions = true,
+        description = "Compress an ONNX model's weights into a .nnz (every weight within the error bound).")
+public final class CompressCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "IN.onnx")
+    Path input;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT.nnz")
+    Path output;
+
+    @Option(names = "--codec", defaultValue = DEFAULT_CODEC,
+            description = "codec for the large layer weights: smartdnn, sz, uniform or lossless (default ${DEFAULT-VALUE})")
+    String codec;
+
+    @Option(names = "--error-bound", defaultValue = DEFAULT_BOUND, paramLabel = "B",
+            description = "error bound: a fraction of each tensor's value range (default ${DEFAULT-VALUE}),"
+                    + " or an absolute value with --absolute")
+    double errorBound;
+
+    @Option(names = "--absolute", description = "read --error-bound as an absolute bound")
+    boolean absolute;
+
+    @Option(names = "--tensor", paramLabel = "REGEX=CODEC[:BOUND]",
+            description = "override for weights whose name matches REGEX (repeatable), e.g. '.*embeddings.*=lossless'")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Option(names = "--threads", paramLabel = "N", description = "threads for verification decoding")
+    Integer threads;
+
+    @Option(names = "--json", description = "print the report as JSON")
+    boolean json;
+
+    static final String DEFAULT_CODEC = "smartdnn";
+    static final String DEFAULT_BOUND = "0.005";
+
+    @Override
+    public Integer call() throws Exception {
+        ErrorBound bound = absolute ? ErrorBound.absolute(errorBound) : ErrorBound.relative(errorBound);
+        CompressionPolicy policy = CompressionPolicy.of(codec, bound);
+        for (var e : overrides.entrySet()) {
+            String[] spec = e.getValue().split(":", 2);
+            ErrorBound b = spec.length == 2 ? (absolute ? ErrorBound.absolute(Double.parseDouble(spec[1]))
+                    : ErrorBound.relative(Double.parseDouble(spec[1]))) : bound;
+            policy = policy.withRule(e.getKey(), spec[0], b);
+        }
+        CompressionReport report;
+        ProgressBar bar = new ProgressBar(json ? null : System.err, "compressing");
+        try (Parallel parallel = new Parallel(threads == null ? Runtime.getRuntime().availableProcessors() : threads)) {
+            report = ModelCompressor.compress(input, output, policy, parallel, bar::update);
+        } finally {
+            bar.finish();
+        }
+        if (json) {
+            System.out.println(toJson(report));
+        } else {
+            print(report);
+        }
+        return 0;
+    }
+
+    private void print(CompressionReport r) {
+        System.out.printf("%s -> %s: %s -> %s, ratio %.2fx%n", input.getFileName(), output.getFileName(),
+                Format.bytes(r.originalBytes()), Format.bytes(r.compressedBytes()), r.ratio());
+        System.out.printf("%-40s %-9s %-18s %10s %10s %7s %12s%n", "tensor", "codec", "shape", "raw", "stored",
+                "bits/w", "max |w-w'|");
+        for (var t : r.tensors()) {
+            System.out.printf("%-40s %-9s %-18s %10s %10s %7.2f %12.3g%n", abbreviate(t.name(), 40), t.codec(),
+                    Arrays.toString(t.shape()), Format.bytes(t.rawBytes()), Format.bytes(t.storedBytes()),
+                    t.bitsPerWeight(), t.maxAbsError());
+        }
+    }
+
+    static String abbreviate(String s, int n) {
+        return s.length() <= n ? s : "..." + s.substring(s.length() - n + 3);
+    }
+
+    private String toJson(CompressionReport r) throws Exception {
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = json.createObjectNode();
+        root.put("input", input.toString());
+        root.put("output", output.toString());
+        root.put("codec", codec);
+        root.put("error_bound", errorBound);
+        root.put("error_bound_kind", absolute ? "absolute" : "relative");
+        root.put("original_bytes", r.originalBytes());
+        root.put("compressed_bytes", r.compressedBytes());
+        root.put("ratio", r.ratio());
+        ArrayNode rows = root.putArray("tensors");
+        for (var t : r.tensors()) {
+            ObjectNode row = rows.addObject();
+            row.put("name", t.name());
+            row.put("codec", t.codec());
+            ArrayNode shape = row.putArray("shape");
+            Arrays.stream(t.shape()).forEach(shape::add);
+            row.put("error_bound", t.errorBound());
+            row.put("raw_bytes", t.rawBytes());
+            row.put("stored_bytes", t.storedBytes());
+            row.put("bits_per_weight", t.bitsPerWeight());
+            row.put("ratio", t.ratio());
+            row.put("max_abs_error", t.maxAbsError());
+        }
+        return json.writeValueAsString(root);
+    }
+}

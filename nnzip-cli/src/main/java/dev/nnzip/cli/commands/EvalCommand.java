@@ -1,0 +1,70 @@
+package dev.nnzip.cli.commands;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nnzip.Nnz;
+import dev.nnzip.eval.Accuracy;
+import dev.nnzip.eval.ClassifierEvaluator;
+import dev.nnzip.eval.FashionMnist;
+import dev.nnzip.runtime.Model;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code nnzip eval MODEL --dataset fashion-mnist [--data DIR] [--limit N] [--json]}: top-1 accuracy on the test set. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Top-1 accuracy of a classifier (.onnx or .nnz) on a data set's test images.")
+public final class EvalCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "MODEL")
+    Path model;
+
+    @Option(names = "--dataset", defaultValue = "fashion-mnist", description = "data set (valid: fashion-mnist)")
+    String dataset;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "data directory (default: Debian's dataset-fashion-mnist)")
+    Path data;
+
+    @Option(names = "--limit", paramLabel = "N", description = "evaluate only the first N test images")
+    Integer limit;
+
+    @Option(names = "--batch", defaultValue = "100", description = "batch size (default 100)")
+    int batch;
+
+    @Option(names = "--threads", paramLabel = "N", description = "worker threads (default: all cores)")
+    Integer threads;
+
+    @Option(names = "--json", description = "print {\"accuracy\":…, \"correct\":…, \"total\":…}")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!dataset.equals("fashion-mnist")) {
+            throw new IllegalArgumentException("unknown data set '" + dataset + "', valid: fashion-mnist");
+        }
+        FashionMnist fm = data == null ? FashionMnist.atDefaultLocation() : FashionMnist.at(data);
+        ClassifierEvaluator.Settings settings = ClassifierEvaluator.Settings.defaults().withBatchSize(batch);
+        if (threads != null) {
+            settings = settings.withThreads(threads);
+        }
+        if (limit != null) {
+            settings = settings.withLimit(limit);
+        }
+        try (Model m = Nnz.load(model)) {
+            Accuracy a = ClassifierEvaluator.evaluate(m, fm.test(), settings);
+            if (json) {
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("accuracy", a.accuracy());
+                out.put("correct", a.correct());
+                out.put("total", a.total());
+                System.out.println(new ObjectMapper().writeValueAsString(out));
+            } else {
+                System.out.printf("%s: top-1 accuracy %.2f %% (%d / %d Fashion-MNIST test images)%n",
+                        model.getFileName(), 100 * a.accuracy(), a.correct(), a.total());
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,117 @@
+package dev.nnzip.compress;
+
+import dev.nnzip.codec.Codecs;
+import dev.nnzip.codec.ErrorBound;
+import dev.nnzip.graph.Graph;
+import dev.nnzip.graph.Node;
+import dev.nnzip.graph.Weight;
+import dev.nnzip.tensor.DType;
+import dev.nnzip.tensor.Shapes;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Which codec and error bound each weight gets.
+ *
+ * <p>Default: the large weight operands of the layers that carry a model's parameters — Conv/ConvTranspose filters,
+ * Gemm/MatMul matrices, Gather tables (embeddings) — at least {@link #minLossyValues} values, get the lossy codec at the
+ * given bound; everything else (biases, normalization parameters, small tensors) stays exact with {@code lossless}, and
+ * non-float tensors (shapes, indices) are stored {@code raw}. Overrides by name pattern come first, in the order given.
+ */
+public final class CompressionPolicy {
+    /** A per-tensor override: weights whose name matches {@code pattern} (a regex, whole name) get this codec and bound. */
+    public record Rule(Pattern pattern, String codec, ErrorBound bound) {
+    }
+
+    /** What one weight gets. */
+    public record Choice(String codec, ErrorBound bound) {
+    }
+
+    public static final int DEFAULT_MIN_LOSSY_VALUES = 1024;
+
+    private final String codec;
+    private final ErrorBound bound;
+    private final int minLossyValues;
+    private final List<Rule> rules;
+
+    public CompressionPolicy(String codec, ErrorBound bound, int minLossyValues, List<Rule> rules) {
+        Codecs.byName(codec); // fails listing the valid codecs
+        for (Rule r : rules) {
+            Codecs.byName(r.codec());
+        }
+        this.codec = codec;
+        this.bound = bound;
+        this.minLossyValues = minLossyValues;
+        this.rules = List.copyOf(rules);
+    }
+
+    public static CompressionPolicy of(String codec, ErrorBound bound) {
+        return new CompressionPolicy(codec, bound, DEFAULT_MIN_LOSSY_VALUES, List.of());
+    }
+
+    public String codec() {
+        return codec;
+    }
+
+    public ErrorBound bound() {
+        return bound;
+    }
+
+    /** A copy with one more override rule (tried before the earlier ones' defaults, after earlier rules). */
+    public CompressionPolicy withRule(String regex, String ruleCodec, ErrorBound ruleBound) {
+        List<Rule> r = new ArrayList<>(rules);
+        r.add(new Rule(Pattern.compile(regex), ruleCodec, ruleBound));
+        return new CompressionPolicy(codec, bound, minLossyValues, r);
+    }
+
+    /** Decides for every weight of {@code graph}. */
+    public Map<String, Choice> decide(Graph graph) {
+        Set<String> parameterOperands = parameterOperands(graph);
+        Map<String, Choice> out = new java.util.LinkedHashMap<>();
+        for (Weight w : graph.weights().values()) {
+            out.put(w.name(), choose(w, parameterOperands.contains(w.name())));
+        }
+        return out;
+    }
+
+    private Choice choose(Weight w, boolean parameterOperand) {
+        if (w.dtype().storage() != DType.Storage.FLOAT) {
+            return new Choice("raw", ErrorBound.exact());
+        }
+        for (Rule r : rules) {
+            if (r.pattern().matcher(w.name()).matches()) {
+                return new Choice(r.codec(), r.bound());
+            }
+        }
+        if (parameterOperand && Shapes.size(w.shape()) >= minLossyValues) {
+            return new Choice(codec, bound);
+        }
+        return new Choice("lossless", ErrorBound.exact());
+    }
+
+    /** Names of weights used as the weight operand of a parameter-carrying layer. */
+    static Set<String> parameterOperands(Graph graph) {
+        Set<String> names = new HashSet<>();
+        for (Node n : graph.nodes()) {
+            switch (n.opType()) {
+                case "Conv", "ConvTranspose", "Gemm" -> names.add(n.input(1));
+                case "MatMul" -> {
+                    names.add(n.input(0));
+                    names.add(n.input(1));
+                }
+                case "Gather" -> names.add(n.input(0));
+                default -> {
+                }
+            }
+            if (n.domain().equals("dev.nnzip")) { // fused layers keep their weight operand at input 1
+                names.add(n.input(1));
+            }
+        }
+        names.retainAll(graph.weights().keySet());
+        return names;
+    }
+}
