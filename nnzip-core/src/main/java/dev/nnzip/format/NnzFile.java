@@ -120,14 +120,17 @@ public final class NnzFile implements AutoCloseable {
             if (crc(graph) != all.getInt(NnzFormat.OFF_GRAPH_CRC)) {
                 throw fail(graphOffset, "the graph section is corrupted (CRC32C mismatch)");
             }
-            return graph;
+            return ByteBuffer.wrap(Sections.unpack(graph, graphOffset, path, "graph"));
         }
 
         Map<String, NnzTensor> table() {
-            ByteBuffer t = slice(tableOffset, tableLength).order(ByteOrder.LITTLE_ENDIAN);
-            if (crc(t) != tableCrc) {
+            ByteBuffer stored = slice(tableOffset, tableLength);
+            if (crc(stored) != tableCrc) {
                 throw fail(tableOffset, "the tensor table is corrupted (CRC32C mismatch)");
             }
+            ByteBuffer t = ByteBuffer.wrap(Sections.unpack(stored, tableOffset, path, "tensor table"))
+                    .order(ByteOrder.LITTLE_ENDIAN);
+            tableLength = t.remaining(); // offsets in table errors below are relative to the decompressed table
             int count = t.getInt();
             // each entry takes at least 47 bytes: a count beyond that is a lie, caught before allocating for it
             if (count < 0 || count > tableLength / 47) {

@@ -69,10 +69,11 @@ public final class NnzWriter implements AutoCloseable {
     }
 
     /** Writes the graph (ONNX ModelProto bytes without weight data), the table and the header; renames into place. */
-    public void finish(byte[] graph) throws IOException {
+    public void finish(byte[] graphProto) throws IOException {
+        byte[] graph = Sections.pack(graphProto);
         long graphOffset = align(position);
         writeFully(ByteBuffer.wrap(graph), graphOffset);
-        byte[] table = encodeTable();
+        byte[] table = Sections.pack(encodeTable());
         long tableOffset = align(graphOffset + graph.length);
         writeFully(ByteBuffer.wrap(table), tableOffset);
         long fileLength = tableOffset + table.length;
