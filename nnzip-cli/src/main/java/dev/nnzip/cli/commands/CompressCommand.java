@@ -51,7 +51,7 @@ public final class CompressCommand implements Callable<Integer> {
     boolean json;
 
     static final String DEFAULT_CODEC = "smartdnn";
-    static final String DEFAULT_BOUND = "0.005";
+    static final String DEFAULT_BOUND = "0.01";
 
     @Override
     public Integer call() throws Exception {

@@ -1,26 +1,36 @@
 package dev.nnzip.cli.commands;
 
 import dev.nnzip.Nnz;
+import dev.nnzip.codec.ErrorBound;
+import dev.nnzip.compress.CompressionPolicy;
+import dev.nnzip.compress.CompressionReport;
+import dev.nnzip.compress.ModelCompressor;
+import dev.nnzip.eval.Accuracy;
+import dev.nnzip.eval.ClassifierEvaluator;
+import dev.nnzip.eval.FashionMnist;
 import dev.nnzip.graph.ValueInfo;
+import dev.nnzip.kernels.Parallel;
 import dev.nnzip.runtime.LatencyStats;
 import dev.nnzip.runtime.Model;
 import dev.nnzip.runtime.ProcessMemory;
 import dev.nnzip.runtime.Session;
 import dev.nnzip.runtime.SessionOptions;
+import dev.nnzip.runtime.weights.MemoryMode;
 import dev.nnzip.tensor.Tensor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code nnzip demo}: the main job on the embedded default model — what the model is, its accuracy on Fashion-MNIST,
- * its latency and the process's peak memory.
+ * {@code nnzip demo}: the main job on the embedded default model — what it is, its accuracy on all 10,000 Fashion-MNIST
+ * test images, compression to .nnz (size and accuracy after), and eager vs layer-by-layer (prefetch) latency and memory.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run nnzip end to end on the embedded default model (a VGG-style Fashion-MNIST CNN).")
@@ -33,29 +43,69 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--runs", paramLabel = "N", defaultValue = "200", description = "timed runs for latency (default 200)")
     int runs;
 
+    @Option(names = "--limit", paramLabel = "N", description = "evaluate only the first N test images")
+    Integer limit;
+
     @Override
     public Integer call() throws Exception {
         Path dir = Files.createTempDirectory("nnzip-demo");
         try {
             Path onnx = extract(DEFAULT_MODEL, dir);
-            SessionOptions options = threads == null ? SessionOptions.defaults() : new SessionOptions(threads);
-            System.out.println("== nnzip demo: embedded model " + DEFAULT_MODEL + " ==");
-            try (Model m = Nnz.load(onnx); Session s = m.newSession(options)) {
-                InfoCommand.print(m, Files.size(onnx));
-                ValueInfo in = m.inputs().get(0);
-                Tensor one = Tensor.zeros(in.dtype(), 1, 1, 28, 28);
-                LatencyStats lat = LatencyStats.measure(20, runs, () -> s.run(Map.of(in.name(), one)));
-                System.out.printf("latency    batch 1, %d thread(s): median %s, p90 %s over %d runs%n",
-                        options.threads(), Format.millis(lat.medianMs()), Format.millis(lat.p90Ms()), lat.runs());
-                System.out.printf("memory     decoded weights %s; process peak RSS (VmHWM) %s with %s%n",
-                        Format.bytes(m.residentWeightBytes()), Format.bytes(ProcessMemory.peakRssBytes()),
-                        ProcessMemory.heapSetting());
+            Path nnz = dir.resolve("vgg.nnz");
+            int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+            ClassifierEvaluator.Settings eval = ClassifierEvaluator.Settings.defaults().withThreads(t);
+            if (limit != null) {
+                eval = eval.withLimit(limit);
             }
+            FashionMnist data = FashionMnist.atDefaultLocation();
+
+            System.out.println("== nnzip demo: embedded model " + DEFAULT_MODEL + " ==");
+            Accuracy before;
+            try (Model m = Nnz.load(onnx)) {
+                InfoCommand.print(m, Files.size(onnx));
+                before = ClassifierEvaluator.evaluate(m, data.test(), eval);
+            }
+            System.out.printf("accuracy   %.2f %% top-1 (%d / %d test images), original FP32%n",
+                    100 * before.accuracy(), before.correct(), before.total());
+
+            ErrorBound bound = ErrorBound.relative(Double.parseDouble(CompressCommand.DEFAULT_BOUND));
+            CompressionReport report;
+            try (Parallel p = new Parallel(t)) {
+                report = ModelCompressor.compress(onnx, nnz, CompressionPolicy.of(CompressCommand.DEFAULT_CODEC, bound),
+                        p, ModelCompressor.Progress.NONE);
+            }
+            System.out.printf("compress   %s, error bound %s of each layer's range: %s -> %s, %.2fx smaller%n",
+                    CompressCommand.DEFAULT_CODEC, CompressCommand.DEFAULT_BOUND, Format.bytes(report.originalBytes()),
+                    Format.bytes(report.compressedBytes()), report.ratio());
+            Accuracy after;
+            try (Model m = Nnz.load(nnz)) {
+                after = ClassifierEvaluator.evaluate(m, data.test(), eval);
+            }
+            System.out.printf("accuracy   %.2f %% top-1 compressed (%+.2f pp)%n", 100 * after.accuracy(),
+                    100 * (after.accuracy() - before.accuracy()));
+
+            System.out.printf("%nlatency and memory, batch 1, %d thread(s), %d runs:%n", t, runs);
+            measure("original .onnx, eager  ", onnx, MemoryMode.EAGER, t);
+            measure("compressed .nnz, prefetch", nnz, MemoryMode.PREFETCH, t);
+            System.out.printf("process peak RSS (VmHWM) %s with %s%n", Format.bytes(ProcessMemory.peakRssBytes()),
+                    ProcessMemory.heapSetting());
             return 0;
         } finally {
             try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
+        }
+    }
+
+    private void measure(String label, Path model, MemoryMode mode, int threads) {
+        try (Model m = Nnz.load(model, mode); Session s = m.newSession(new SessionOptions(threads, mode))) {
+            ValueInfo in = m.inputs().get(0);
+            Map<String, Tensor> feed = Map.of(in.name(), Tensor.zeros(in.dtype(), 1, 1, 28, 28));
+            LatencyStats lat = LatencyStats.measure(20, runs, () -> s.run(feed));
+            System.out.printf("  %s median %s, p90 %s; weights stored %s, peak decoded %s; peak activations %s%n",
+                    label, Format.millis(lat.medianMs()), Format.millis(lat.p90Ms()),
+                    Format.bytes(m.storedWeightBytes()), Format.bytes(m.weightAccounting().peakBytes()),
+                    Format.bytes(s.peakActivationBytes()));
         }
     }
 
