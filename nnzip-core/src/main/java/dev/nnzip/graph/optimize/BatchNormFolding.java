@@ -14,9 +14,8 @@ import java.util.List;
  * <p>Applies when the Conv's output feeds only the BN, every parameter (W, optional b, scale, B, mean, var) is a
  * float32 weight no caller can override, and the BN is in inference mode with a single output.
  *
- * <p>Memory note: this decodes the convolution weights at optimization time and keeps the folded copy as an in-memory
- * {@link dev.nnzip.graph.Weight} for the life of the model, outside whatever decoding policy the runtime applies to the
- * original (compressed) weights. Acceptable for now; a layerwise weight store would fold on decode instead.
+ * <p>Memory: only the per-channel parameters are decoded here. The filter is folded on decode
+ * ({@link ScaledChannelsWeight}), so a compressed filter stays compressed and follows the session's memory mode.
  */
 final class BatchNormFolding implements GraphPass {
     @Override
@@ -49,8 +48,8 @@ final class BatchNormFolding implements GraphPass {
             if (!paramsConstant) {
                 continue;
             }
-            Tensor wt = index.constant(w);
-            int m = wt.dim(0);
+            int[] wShape = index.constantShape(w);
+            int m = wShape.length == 0 ? 0 : wShape[0];
             Tensor scale = index.constant(bn.input(1));
             Tensor shift = index.constant(bn.input(2));
             Tensor mean = index.constant(bn.input(3));
@@ -61,18 +60,16 @@ final class BatchNormFolding implements GraphPass {
                 continue; // malformed; leave it for the operators to report
             }
             double eps = bn.attributes().getFloat("epsilon", 1e-5f);
-            float[] wd = wt.floats().clone();
+            double[] factors = new double[m];
             float[] bd = new float[m];
-            int per = wd.length / Math.max(1, m);
             for (int c = 0; c < m; c++) {
                 double f = scale.floats()[c] / Math.sqrt((double) var.floats()[c] + eps);
-                for (int j = c * per; j < (c + 1) * per; j++) {
-                    wd[j] = (float) (wd[j] * f);
-                }
+                factors[c] = f;
                 double b0 = bias == null ? 0 : bias.floats()[c];
                 bd[c] = (float) ((b0 - mean.floats()[c]) * f + shift.floats()[c]);
             }
-            String wName = rw.addWeight(w + "_bn_folded", Tensor.of(wd, wt.shape()));
+            String wName = rw.addWeight(w + "_bn_folded",
+                    name -> new ScaledChannelsWeight(name, index.graph().weights().get(w), factors));
             String bName = rw.addWeight((b.isEmpty() ? w + "_bias" : b) + "_bn_folded", Tensor.of(bd, m));
             Node fused = new Node(conv.name(), conv.opType(), conv.domain(), List.of(conv.input(0), wName, bName),
                     List.of(bn.outputs().get(0)), conv.attributes());

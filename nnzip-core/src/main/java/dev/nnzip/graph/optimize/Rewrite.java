@@ -52,6 +52,13 @@ final class Rewrite {
         return name;
     }
 
+    /** Adds a weight built lazily from its fresh name (a derived weight that decodes on demand); returns the name. */
+    String addWeight(String base, java.util.function.Function<String, Weight> factory) {
+        String name = index.freshName(base, added.keySet());
+        added.put(name, factory.apply(name));
+        return name;
+    }
+
     boolean isEmpty() {
         return replaced.isEmpty() && removed.isEmpty();
     }
