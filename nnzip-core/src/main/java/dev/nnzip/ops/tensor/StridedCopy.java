@@ -2,6 +2,7 @@ package dev.nnzip.ops.tensor;
 
 import dev.nnzip.kernels.Parallel;
 import dev.nnzip.ops.ExecContext;
+import java.util.Arrays;
 
 /**
  * Copies a strided view of one array into a strided region of another: for every multi-index {@code i} of {@code shape},
@@ -200,8 +201,8 @@ final class StridedCopy {
                 ds[n] = dstStrides[d];
                 n++;
             }
-            return new Layout(java.util.Arrays.copyOf(sh, n), java.util.Arrays.copyOf(ss, n),
-                    java.util.Arrays.copyOf(ds, n));
+            return new Layout(Arrays.copyOf(sh, n), Arrays.copyOf(ss, n),
+                    Arrays.copyOf(ds, n));
         }
 
         Layout select(int[] axes) {
