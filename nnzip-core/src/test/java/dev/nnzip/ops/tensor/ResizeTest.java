@@ -144,6 +144,15 @@ class ResizeTest {
     }
 
     @Test
+    void resize10AndUpsampleNearestMatchOnnxRuntime() throws Exception {
+        Tensor x = random(1, 2, 7, 10);
+        Tensor[] down = new OrtReference("Resize", 10).attr("mode", "nearest").run(dir, x, scales(1, 1, 0.6f, 0.45f));
+        assertClose(down[1], down[0]);
+        Tensor[] up = new OrtReference("Upsample", 9).attr("mode", "linear").run(dir, x, scales(1, 1, 2.5f, 1.5f));
+        assertClose(up[1], up[0]);
+    }
+
+    @Test
     void axesAndKeepAspectRatioMatchOnnxRuntime() throws Exception {
         Tensor x = random(2, 6, 9);
         Tensor[] r = new OrtReference("Resize", 19).attr("mode", "linear").ints("axes", 2, 1)
