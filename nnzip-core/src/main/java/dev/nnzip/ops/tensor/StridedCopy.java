@@ -28,6 +28,10 @@ final class StridedCopy {
         copy(src, srcOffset, srcStrides, dst, 0, rowMajorStrides(shape), shape, ctx);
     }
 
+    /**
+     * Copies the view ({@code shape} read from {@code src} at {@code srcOffset} with {@code srcStrides}, which may be 0
+     * or negative) into {@code dst} at {@code dstOffset} with {@code dstStrides}. Both arrays have the same storage kind.
+     */
     static void copy(Object src, int srcOffset, int[] srcStrides, Object dst, int dstOffset, int[] dstStrides,
                      int[] shape, ExecContext ctx) {
         Layout l = Layout.simplify(shape, srcStrides, dstStrides);
