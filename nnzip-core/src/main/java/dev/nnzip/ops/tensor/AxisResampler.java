@@ -3,6 +3,7 @@ package dev.nnzip.ops.tensor;
 import dev.nnzip.ops.ExecContext;
 import dev.nnzip.tensor.DType;
 import dev.nnzip.tensor.Tensor;
+import java.util.Arrays;
 
 /**
  * Applies one axis' {@link ResizeAxis} table: {@code out[o, j, i] = Σ_t w[j,t] · in[o, index[j,t], i]}. Linear, cubic
@@ -54,7 +55,7 @@ final class AxisResampler {
             for (int r = from; r < to; r++) {
                 int o = r / len;
                 int j = r - o * len;
-                java.util.Arrays.fill(acc, 0);
+                Arrays.fill(acc, 0);
                 for (int t = 0; t < taps; t++) {
                     double w = weight[j * taps + t];
                     if (w == 0) {
@@ -84,7 +85,7 @@ final class AxisResampler {
                 int o = r / len;
                 int j = r - o * len;
                 int d = r * inner;
-                java.util.Arrays.fill(dst, d, d + inner, 0);
+                Arrays.fill(dst, d, d + inner, 0);
                 for (int t = 0; t < taps; t++) {
                     double w = weight[j * taps + t];
                     if (w == 0) {

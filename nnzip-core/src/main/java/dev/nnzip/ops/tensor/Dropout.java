@@ -22,6 +22,8 @@ final class Dropout {
     static OpKernel create(Node node, int opset) {
         Long seed = node.attributes().has("seed") ? node.attributes().getInt("seed", 0) : null;
         boolean boolMask = opset >= 10;
+        // the mask is an optional output; at inference it is usually not asked for, so do not allocate it then
+        boolean wantsMask = node.outputs().size() > 1 && !node.outputs().get(1).isEmpty();
         return (in, ctx) -> {
             Tensor x = Args.required(in, 0, "data");
             Tensor ratioT = opset >= 12 ? Args.optional(in, 1) : null;
@@ -29,6 +31,9 @@ final class Dropout {
             boolean training = trainingT != null && trainingT.getDouble(0) != 0;
             double ratio = ratioT == null ? 0.5 : Args.scalar(ratioT, "ratio");
             if (!training || ratio == 0) {
+                if (!wantsMask) {
+                    return new Tensor[] {x};
+                }
                 Tensor mask = boolMask ? Tensor.zeros(DType.BOOL, x.shape()) : Tensor.zeros(x.dtype(), x.shape());
                 ElementArrays.fill(mask.data(), 0, mask.size(), 1);
                 return new Tensor[] {x, mask};

@@ -107,14 +107,22 @@ final class ElementArrays {
         }
     }
 
-    /** Fills {@code array[from, to)} with a number, converted to the array's kind (0 and 1 are exact in every kind). */
+    /**
+     * Fills {@code array[from, to)} with a number converted to the array's kind (0 and 1 are exact in every numeric
+     * kind; bool takes {@code number != 0}; a string array only takes 0, as the empty string).
+     */
     static void fill(Object array, int from, int to, double number) {
         switch (array) {
             case float[] a -> Arrays.fill(a, from, to, (float) number);
             case long[] a -> Arrays.fill(a, from, to, (long) number);
             case double[] a -> Arrays.fill(a, from, to, number);
             case boolean[] a -> Arrays.fill(a, from, to, number != 0);
-            case String[] a -> Arrays.fill(a, from, to, number == 0 ? "" : Double.toString(number));
+            case String[] a -> {
+                if (number != 0) {
+                    throw new IllegalArgumentException("a string tensor has no number " + number + "; only 0 (\"\")");
+                }
+                Arrays.fill(a, from, to, "");
+            }
             default -> throw new IllegalArgumentException("unsupported storage " + array.getClass());
         }
     }

@@ -11,10 +11,12 @@ import java.util.Arrays;
  * (int64, {@code [begin_0, …, begin_n, end_0, …, end_n]}) and optional {@code constant_value}; opset 18 adds the
  * optional {@code axes} input that {@code pads} then refers to; opset 19 adds mode {@code wrap}.
  *
- * <p>Output position {@code o} along an axis reads input coordinate {@code x = o - begin}. Inside {@code [0, dim)} that
- * is the input element; outside, {@code constant} writes the constant, {@code edge} clamps {@code x}, {@code reflect}
- * mirrors it about the edges without repeating the edge element (repeatedly, as numpy's reflect does when the pad is
- * longer than the axis), and {@code wrap} takes it modulo {@code dim}. Negative pads therefore crop.
+ * <p>Negative pads crop; the positive ones then pad what is left: output position {@code o} along an axis reads
+ * coordinate {@code x = o - begin} of the cropped axis (length {@code n}). Inside {@code [0, n)} that is the input
+ * element; outside, {@code constant} writes the constant, {@code edge} clamps {@code x}, {@code reflect} mirrors it
+ * about the edges without repeating the edge element (repeatedly, as numpy's reflect does when the pad is longer than
+ * the axis), and {@code wrap} takes it modulo {@code n}. (The ONNX reference is numpy.pad, which has no negative pads;
+ * crop-then-pad is ONNX Runtime's reading.)
  */
 final class Pad {
     enum Mode { CONSTANT, REFLECT, EDGE, WRAP }
@@ -88,7 +90,7 @@ final class Pad {
             outShape[d] = Math.toIntExact(size);
         }
         return mode == Mode.CONSTANT ? padConstant(x, begin, outShape, value, ctx)
-                : padByIndex(x, begin, outShape, mode, ctx);
+                : padByIndex(x, begin, end, outShape, mode, ctx);
     }
 
     private static Tensor padConstant(Tensor x, int[] begin, int[] outShape, Tensor value, ExecContext ctx) {
@@ -114,21 +116,27 @@ final class Pad {
         return out;
     }
 
-    /** Edge, reflect and wrap: one index-table gather per padded axis. */
-    private static Tensor padByIndex(Tensor x, int[] begin, int[] outShape, Mode mode, ExecContext ctx) {
+    /**
+     * Edge, reflect and wrap: one index-table gather per padded axis. Negative pads crop first and the positive ones
+     * then pad what is left (so wrap and reflect repeat the cropped content), as ONNX Runtime does.
+     */
+    private static Tensor padByIndex(Tensor x, int[] begin, int[] end, int[] outShape, Mode mode, ExecContext ctx) {
         Tensor cur = x;
         for (int d = 0; d < outShape.length; d++) {
             int dim = x.dim(d);
-            if (begin[d] == 0 && outShape[d] == dim) {
+            if (begin[d] == 0 && end[d] == 0) {
                 continue;
             }
-            if (dim == 0 && outShape[d] > 0) {
-                throw new IllegalArgumentException("Pad mode " + mode.name().toLowerCase()
-                        + " cannot pad the empty axis " + d + " of " + Arrays.toString(x.shape()));
+            int cropBegin = Math.max(0, -begin[d]);
+            int kept = dim - cropBegin - Math.max(0, -end[d]);
+            int padBegin = Math.max(0, begin[d]);
+            if (kept <= 0 && outShape[d] > 0) {
+                throw new IllegalArgumentException("Pad mode " + mode.name().toLowerCase() + " cannot pad axis " + d
+                        + " of " + Arrays.toString(x.shape()) + ": nothing is left of it to repeat");
             }
             int[] map = new int[outShape[d]];
             for (int o = 0; o < map.length; o++) {
-                map[o] = source(o - begin[d], dim, mode);
+                map[o] = cropBegin + source(o - padBegin, kept, mode);
             }
             cur = AxisGather.gather(cur, d, map, ctx);
         }

@@ -52,6 +52,9 @@ final class Range {
         float start = (float) Args.scalar(startT, "start");
         float limit = (float) Args.scalar(limitT, "limit");
         float delta = (float) Args.scalar(deltaT, "delta");
+        if (delta == 0) {
+            throw new IllegalArgumentException("Range delta is 0");
+        }
         float[] out = new float[count(Math.ceil((double) (limit - start) / delta))];
         float v = start;
         for (int i = 0; i < out.length; i++, v += delta) {
@@ -64,6 +67,9 @@ final class Range {
         double start = Args.scalar(startT, "start");
         double limit = Args.scalar(limitT, "limit");
         double delta = Args.scalar(deltaT, "delta");
+        if (delta == 0) {
+            throw new IllegalArgumentException("Range delta is 0");
+        }
         double[] out = new double[count(Math.ceil((limit - start) / delta))];
         double v = start;
         for (int i = 0; i < out.length; i++, v += delta) {

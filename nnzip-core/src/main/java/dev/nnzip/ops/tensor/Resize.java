@@ -163,7 +163,8 @@ final class Resize {
                     throw new IllegalArgumentException("Resize scales " + Arrays.toString(scales) + " must be > 0");
                 }
                 scale[ax[i]] = scales[i];
-                outShape[ax[i]] = (int) Math.floor(scales[i] * inShape[ax[i]]);
+                // in float32, as ONNX Runtime does: 10 × 0.7f must give 7 (PyTorch's size), not 6.9999999 → 6
+                outShape[ax[i]] = (int) Math.floor((float) scales[i] * inShape[ax[i]]);
             }
         } else {
             if (sizes.length != n) {
@@ -172,6 +173,10 @@ final class Resize {
             }
             int[] sz = Args.dims(sizes, "Resize sizes");
             for (int i = 0; i < n; i++) {
+                if (inShape[ax[i]] == 0 && sz[i] != 0) {
+                    throw new IllegalArgumentException("Resize cannot make axis " + ax[i] + " of "
+                            + Arrays.toString(inShape) + " non-empty (sizes " + Arrays.toString(sizes) + ")");
+                }
                 scale[ax[i]] = (double) sz[i] / inShape[ax[i]];
                 outShape[ax[i]] = sz[i];
             }
@@ -203,7 +208,11 @@ final class Resize {
         boolean integer = x.dtype().storage() == DType.Storage.LONG && filter.mode() != ResizeAxis.Mode.NEAREST;
         Tensor cur = integer ? toDouble(x) : x;
         for (int d = 0; d < rank; d++) {
-            if (inShape[d] == 0 || outShape[d] == 0) {
+            boolean cropped = filter.coordinates() == ResizeCoordinates.TF_CROP_AND_RESIZE
+                    && (roiStart[d] != 0 || roiEnd[d] != 1);
+            if (inShape[d] == 0 || outShape[d] == 0 || (scale[d] == 1 && outShape[d] == inShape[d] && !cropped)) {
+                // an axis the node does not resize stays as it is (ONNX Runtime agrees); otherwise
+                // tf_half_pixel_for_nn's (x + 0.5) / 1 would shift it by a pixel under round_prefer_ceil
                 continue;
             }
             ResizeAxis table = ResizeAxis.build(filter, inShape[d], outShape[d], scale[d], roiStart[d], roiEnd[d]);

@@ -11,7 +11,10 @@ import java.util.Arrays;
  * {@code ends}, optional {@code axes} and {@code steps} (negative steps walk backwards). Per the spec, negative starts and
  * ends count from the end of the axis, then are clamped to {@code [0, dim]} for positive steps and to
  * {@code [0, dim-1]} (start) / {@code [-1, dim-1]} (end) for negative steps; the output has
- * {@code max(0, ceil((end - start) / step))} elements along the axis. The copy is a strided view of the input.
+ * {@code max(0, ceil((end - start) / step))} elements along the axis. (This is numpy's slicing except in one corner the
+ * spec text decides differently: a start below {@code -dim} with a negative step selects element 0, as ONNX Runtime
+ * does, where numpy selects nothing.) The copy is a strided view of the input, so slices along outer axes are
+ * contiguous block copies.
  */
 final class Slice {
     private Slice() {

@@ -30,7 +30,7 @@ final class Split {
             Tensor x = Args.required(in, 0, "input");
             int axis = Args.axis(axisAttr, x.rank(), "Split axis");
             Tensor splitInput = opset >= 13 ? Args.optional(in, 1) : null;
-            long[] split = splitInput != null ? Args.ints(splitInput, "split") : splitAttr;
+            long[] split = splitInput != null && splitInput.size() > 0 ? Args.ints(splitInput, "split") : splitAttr;
             int[] sizes = sizes(x.shape(), axis, split, outputs, unevenAllowed);
             int[] shape = x.shape();
             int[] strides = StridedCopy.rowMajorStrides(shape);

@@ -19,6 +19,9 @@ final class Squeeze {
             Tensor x = Args.required(in, 0, "data");
             Tensor axesInput = opset >= 13 ? Args.optional(in, 1) : null;
             long[] axes = axesInput != null ? Args.ints(axesInput, "axes") : attrAxes;
+            if (axes != null && axes.length == 0) {
+                axes = null; // an empty list means "not given", as ONNX Runtime reads it
+            }
             int[] shape = x.shape();
             boolean[] drop = new boolean[shape.length];
             if (axes == null) {

@@ -2,6 +2,7 @@ package dev.nnzip.ops.tensor;
 
 import dev.nnzip.kernels.Parallel;
 import dev.nnzip.ops.ExecContext;
+import java.util.Arrays;
 
 /**
  * Copies a strided view of one array into a strided region of another: for every multi-index {@code i} of {@code shape},
@@ -27,6 +28,10 @@ final class StridedCopy {
         copy(src, srcOffset, srcStrides, dst, 0, rowMajorStrides(shape), shape, ctx);
     }
 
+    /**
+     * Copies the view ({@code shape} read from {@code src} at {@code srcOffset} with {@code srcStrides}, which may be 0
+     * or negative) into {@code dst} at {@code dstOffset} with {@code dstStrides}. Both arrays have the same storage kind.
+     */
     static void copy(Object src, int srcOffset, int[] srcStrides, Object dst, int dstOffset, int[] dstStrides,
                      int[] shape, ExecContext ctx) {
         Layout l = Layout.simplify(shape, srcStrides, dstStrides);
@@ -200,8 +205,8 @@ final class StridedCopy {
                 ds[n] = dstStrides[d];
                 n++;
             }
-            return new Layout(java.util.Arrays.copyOf(sh, n), java.util.Arrays.copyOf(ss, n),
-                    java.util.Arrays.copyOf(ds, n));
+            return new Layout(Arrays.copyOf(sh, n), Arrays.copyOf(ss, n),
+                    Arrays.copyOf(ds, n));
         }
 
         Layout select(int[] axes) {

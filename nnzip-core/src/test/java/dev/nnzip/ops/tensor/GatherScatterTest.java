@@ -50,6 +50,24 @@ class GatherScatterTest {
     }
 
     @Test
+    void gatherAlongTheLastAxisOfALargeMatrixOnTwoThreads() {
+        Tensor x = iota(400, 300);
+        long[] idx = new long[200];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = 299 - i;
+        }
+        try (Parallel p = new Parallel(2)) {
+            Tensor y = Op.of("Gather").attr("axis", 1L).threads(p).run(x, l(idx));
+            assertThat(y.shape()).containsExactly(400, 200);
+            for (int r = 0; r < 400; r += 37) {
+                for (int c = 0; c < 200; c += 13) {
+                    assertThat(y.floats()[r * 200 + c]).isEqualTo(r * 300 + 299 - c);
+                }
+            }
+        }
+    }
+
+    @Test
     void gatherRejectsOutOfRangeIndices() {
         assertThatThrownBy(() -> Op.of("Gather").run(iota(3), l(3))).hasMessageContaining("index 3 is out of range")
                 .hasMessageContaining("[-3, 2]");

@@ -7,10 +7,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nnzip.tensor.DType;
 import dev.nnzip.tensor.Tensor;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Pad in every mode, with expected values from numpy.pad; attribute and input forms; negative pads; axes. */
 class PadTest {
+    @TempDir
+    Path dir;
+
     private static final Tensor X = Op.f(new float[] {1, 2, 3}, 3);
 
     private static float[] pad(String mode, long... pads) {
@@ -62,6 +69,16 @@ class PadTest {
         Tensor y = Op.of("Pad").run(b, l(1, 1));
         assertThat(y.dtype()).isEqualTo(DType.BOOL);
         assertThat(y.booleans()).containsExactly(false, true, false);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"constant", "reflect", "edge", "wrap"})
+    void everyModeWithAxesAndCroppingMatchesOnnxRuntime(String mode) throws Exception {
+        Tensor x = iota(2, 3, 4, 5);
+        Tensor[] r = new OrtReference("Pad", 19).attr("mode", mode)
+                .run(dir, x, l(2, -1, 0, 3), Tensor.scalar(-2f), l(1, -1));
+        assertThat(r[1].shape()).containsExactly(r[0].shape());
+        assertThat(r[1].floats()).containsExactly(r[0].floats());
     }
 
     @Test

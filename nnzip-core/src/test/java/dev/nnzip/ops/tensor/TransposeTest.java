@@ -46,6 +46,26 @@ class TransposeTest {
     }
 
     @Test
+    void tiledTransposeMovesIntegersAndBools() {
+        int rows = 40;
+        int cols = 50;
+        long[] v = new long[rows * cols];
+        boolean[] b = new boolean[rows * cols];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = i * 7L;
+            b[i] = i % 3 == 0;
+        }
+        Tensor yl = Op.of("Transpose").run(Tensor.of(v, rows, cols));
+        Tensor yb = Op.of("Transpose").run(Tensor.of(b, rows, cols));
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                assertThat(yl.longs()[j * rows + i]).isEqualTo(v[i * cols + j]);
+                assertThat(yb.booleans()[j * rows + i]).isEqualTo(b[i * cols + j]);
+            }
+        }
+    }
+
+    @Test
     void rejectsAPermOfTheWrongLengthOrWithRepeats() {
         assertThatThrownBy(() -> Op.of("Transpose").ints("perm", 1, 0).run(iota(2, 2, 2)))
                 .hasMessageContaining("has rank 3");
