@@ -40,20 +40,20 @@ final class VectorErf {
             FloatVector z = x.mul(x);
             FloatVector w = z.neg();
             FloatVector p = FloatVector.broadcast(S, 1f / 9360);
-            p = p.fma(w, c(1f / 1320));
-            p = p.fma(w, c(1f / 216));
-            p = p.fma(w, c(1f / 42));
-            p = p.fma(w, c(1f / 10));
-            p = p.fma(w, c(1f / 3));
-            p = p.fma(w, c(1f));
+            p = p.mul(w).add(1f / 1320);
+            p = p.mul(w).add(1f / 216);
+            p = p.mul(w).add(1f / 42);
+            p = p.mul(w).add(1f / 10);
+            p = p.mul(w).add(1f / 3);
+            p = p.mul(w).add(1f);
             FloatVector small = x.mul(p).mul(TWO_OVER_SQRT_PI);
             // |x| >= 0.5: 1 - t (a1 + t (a2 + ...)) e^{-x^2}, t = 1 / (1 + 0.3275911 |x|).
-            FloatVector t = ax.fma(c(0.3275911f), c(1f));
+            FloatVector t = ax.fma(0.3275911f, 1f);
             t = FloatVector.broadcast(S, 1f).div(t);
-            FloatVector q = t.fma(c(1.061405429f), c(-1.453152027f));
-            q = q.fma(t, c(1.421413741f));
-            q = q.fma(t, c(-0.284496736f));
-            q = q.fma(t, c(0.254829592f));
+            FloatVector q = t.fma(1.061405429f, -1.453152027f);
+            q = q.mul(t).add(1.421413741f);
+            q = q.mul(t).add(-0.284496736f);
+            q = q.mul(t).add(0.254829592f);
             q = q.mul(t);
             FloatVector e = z.neg().lanewise(VectorOperators.EXP);
             FloatVector large = q.mul(e).neg().add(1f);
@@ -65,9 +65,5 @@ final class VectorErf {
         for (; i < to; i++) {
             out[i] = Erf.erf(in[i]);
         }
-    }
-
-    private static FloatVector c(float v) {
-        return FloatVector.broadcast(S, v);
     }
 }
