@@ -41,7 +41,7 @@ final class ElementaryFunctions {
     static final UnaryOp SIN = UnaryOp.floating("Sin", Math::sin);
     static final UnaryOp COS = UnaryOp.floating("Cos", Math::cos);
     static final UnaryOp TANH = UnaryOp.floating("Tanh", Math::tanh);
-    static final UnaryOp ERF = UnaryOp.floating("Erf", Erf::erf, Erf::erf,
+    static final UnaryOp ERF = UnaryOp.floatingArrays("Erf", Erf.floatArrays(), Erf::erf,
             Elementwise.MIN_CHUNK_TRANSCENDENTAL);
     static final UnaryOp SIGMOID = UnaryOp.floating("Sigmoid", ElementaryFunctions::sigmoid);
     static final UnaryOp SOFTSIGN = UnaryOp.floating("Softsign", x -> x / (1 + Math.abs(x)), x -> x / (1 + Math.abs(x)));

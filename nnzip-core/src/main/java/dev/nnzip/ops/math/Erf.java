@@ -1,5 +1,7 @@
 package dev.nnzip.ops.math;
 
+import dev.nnzip.kernels.KernelSupport;
+
 /**
  * The error function {@code erf(x) = 2/sqrt(pi) * integral_0^x exp(-t^2) dt}, which java.lang.Math lacks.
  *
@@ -12,6 +14,15 @@ public final class Erf {
     private static final double ONE_OVER_SQRT_PI = 0.5641895835477563;
 
     private Erf() {
+    }
+
+    /**
+     * {@code out[i] = erf(in[i])} over an index range: the Vector API form when kernels are vectorised (resolved only
+     * then, so this class loads without the incubator module), else the scalar {@link #erf(float)} loop.
+     */
+    static FloatArrayMap floatArrays() {
+        return KernelSupport.vectorEnabled() ? (in, out, from, to) -> VectorErf.erf(in, out, from, to)
+                : FloatArrayMap.of(Erf::erf);
     }
 
     /**

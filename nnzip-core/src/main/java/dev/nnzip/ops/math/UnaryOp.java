@@ -48,6 +48,11 @@ public final class UnaryOp {
         return new UnaryOp(name, FloatArrayMap.of(f32), f64, null, minChunk);
     }
 
+    /** A float-only op whose float32 form works on whole index ranges (e.g. a Vector API kernel). */
+    public static UnaryOp floatingArrays(String name, FloatArrayMap f32, DoubleUnaryOperator f64, int minChunk) {
+        return new UnaryOp(name, f32, f64, null, minChunk);
+    }
+
     /** An op over floats and integers. */
     public static UnaryOp numeric(String name, FloatArrayMap f32, DoubleUnaryOperator f64, IntegerFunction i64) {
         return new UnaryOp(name, f32, f64, i64, Elementwise.MIN_CHUNK);

@@ -3,6 +3,7 @@ package dev.nnzip.ops.nn;
 import dev.nnzip.graph.Node;
 import dev.nnzip.kernels.Activation;
 import dev.nnzip.kernels.Epilogue;
+import dev.nnzip.kernels.PackedB;
 import dev.nnzip.kernels.Parallel;
 import dev.nnzip.kernels.Sgemm;
 import dev.nnzip.ops.ExecContext;
@@ -30,6 +31,7 @@ final class MatMulOp implements OpKernel {
 
     private final String name;
     private final Activation activation;
+    private final PackedWeight packedB = new PackedWeight();
 
     private MatMulOp(String name, Activation activation) {
         this.name = name;
@@ -94,7 +96,7 @@ final class MatMulOp implements OpKernel {
                 Epilogue e = epilogueBias
                         ? Epilogue.columnBias(Operands.floats(bias, name, "bias"), 0, activation)
                         : bias == null ? Epilogue.of(activation) : Epilogue.none();
-                floatProduct(p, a.floats(), b.floats(), y.floats(), e, ctx.parallel());
+                floatProduct(p, a.floats(), b.floats(), y.floats(), e, ctx.parallel(), packedB);
                 if (bias != null && !epilogueBias) {
                     y = addThenActivate(y, bias);
                 }
@@ -184,7 +186,8 @@ final class MatMulOp implements OpKernel {
         return s;
     }
 
-    private static void floatProduct(Plan p, float[] a, float[] b, float[] y, Epilogue e, Parallel par) {
+    private static void floatProduct(Plan p, float[] a, float[] b, float[] y, Epilogue e, Parallel par,
+                                     PackedWeight cache) {
         int batches = p.batches();
         if (batches == 0 || p.m() == 0 || p.n() == 0) {
             return;
@@ -192,6 +195,11 @@ final class MatMulOp implements OpKernel {
         boolean bShared = Shapes.size(p.bBatch()) == 1;
         boolean aFull = Arrays.equals(padLeft(p.aBatch(), p.batch().length), p.batch());
         if (bShared && aFull) { // one tall product: A's batch axes fold into M
+            PackedB packed = b.length == p.k() * p.n() ? cache.lookup(b, p.k(), p.n()) : null;
+            if (packed != null) {
+                Sgemm.multiply(false, batches * p.m(), 1f, a, 0, p.k(), packed, 0f, y, 0, p.n(), e, par);
+                return;
+            }
             Sgemm.multiply(false, false, batches * p.m(), p.n(), p.k(), 1f, a, 0, p.k(), b, 0, p.n(), 0f, y, 0,
                     p.n(), e, par);
             return;

@@ -1,5 +1,7 @@
 package dev.nnzip.ops.norm;
 
+import dev.nnzip.kernels.KernelSupport;
+
 import dev.nnzip.graph.Node;
 import dev.nnzip.kernels.Parallel;
 import dev.nnzip.ops.OpKernel;
@@ -57,6 +59,12 @@ final class SoftmaxOp {
     private static void lanes(float[] x, float[] out, AxisSplit split, int from, int to, boolean log) {
         int n = split.length();
         int stride = split.inner();
+        if (stride == 1 && !log && KernelSupport.vectorEnabled()) { // the common last-axis softmax
+            for (int lane = from; lane < to; lane++) {
+                VectorSoftmax.lane(x, out, split.laneStart(lane), n);
+            }
+            return;
+        }
         for (int lane = from; lane < to; lane++) {
             int base = split.laneStart(lane);
             int end = base + n * stride;

@@ -10,6 +10,7 @@ import dev.nnzip.graph.Attributes;
 import dev.nnzip.graph.Node;
 import dev.nnzip.kernels.Parallel;
 import dev.nnzip.ops.ExecContext;
+import dev.nnzip.ops.OpKernel;
 import dev.nnzip.ops.OpRegistry;
 import dev.nnzip.tensor.DType;
 import dev.nnzip.tensor.Tensor;
@@ -102,6 +103,32 @@ class NnOpsTest {
                             s += a.floats()[(i * 3 + r) * 4 + k] * b.floats()[(j * 4 + k) * 6 + c];
                         }
                         assertThat(y.floats()[((i * 5 + j) * 3 + r) * 6 + c]).isCloseTo((float) s, within(1e-5f));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void matMulReusesPackedWeightsOnlyWhileTheyAreTheSameArray() {
+        Node node = new Node("n", "MatMul", "", List.of("a", "w"), List.of("y"), new Attributes(List.of()));
+        OpKernel kernel = REGISTRY.create(node, 17);
+        Tensor w = rand(40, 70);
+        Tensor other = rand(40, 70);
+        try (Parallel two = new Parallel(2)) {
+            ExecContext ctx = new ExecContext(two);
+            // Runs 2 and 3 see the same weight array (packed, then served from the cache); run 4 a different one.
+            for (int run = 0; run < 4; run++) {
+                Tensor a = rand(3, 9, 40);
+                Tensor b = run < 3 ? w : other;
+                float[] y = kernel.run(new Tensor[] {a, b}, ctx)[0].floats();
+                for (int r = 0; r < 27; r++) {
+                    for (int c = 0; c < 70; c++) {
+                        double s = 0;
+                        for (int k = 0; k < 40; k++) {
+                            s += a.floats()[r * 40 + k] * b.floats()[k * 70 + c];
+                        }
+                        assertThat(y[r * 70 + c]).as("run %d (%d, %d)", run, r, c).isCloseTo((float) s, within(1e-5f));
                     }
                 }
             }
