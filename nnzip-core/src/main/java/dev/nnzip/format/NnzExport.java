@@ -2,10 +2,8 @@ package dev.nnzip.format;
 
 import dev.nnzip.onnx.WeightSplicer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
+import dev.nnzip.tensor.io.AtomicFiles;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * .nnz back to plain ONNX: the stored graph with every weight decoded (each within its error bound) and written as an
@@ -19,17 +17,7 @@ public final class NnzExport {
         try (NnzModelReader.Opened opened = NnzModelReader.open(nnz)) {
             var weights = opened.graph().weights();
             var proto = WeightSplicer.withWeightData(opened.proto(), name -> weights.get(name).decode());
-            Path dir = onnx.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, "." + onnx.getFileName(), ".partial");
-            try {
-                try (OutputStream out = Files.newOutputStream(tmp)) {
-                    proto.writeTo(out);
-                }
-                Files.move(tmp, onnx, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFiles.write(onnx, proto::writeTo);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.nnzip.runtime;
 import dev.nnzip.ModelFormatException;
 import dev.nnzip.graph.Graph;
 import dev.nnzip.graph.Node;
+import dev.nnzip.graph.Subgraphs;
 import dev.nnzip.graph.ValueInfo;
 import dev.nnzip.ops.OpKernel;
 import dev.nnzip.ops.OpRegistry;
@@ -171,7 +172,7 @@ public final class ExecutionPlan {
         for (int i = 0; i < nodes.size(); i++) {
             Node n = nodes.get(i);
             Set<String> needed = new HashSet<>(n.inputs());
-            needed.addAll(outerScopeReads(n));
+            needed.addAll(Subgraphs.outerScopeReads(n)); // subgraphs' outer-scope reads run first
             for (String in : needed) {
                 if (in.isEmpty() || available.contains(in)) {
                     continue;
@@ -211,39 +212,6 @@ public final class ExecutionPlan {
             throw new ModelFormatException("the graph has a cycle; nodes that can never run include " + stuck);
         }
         return order;
-    }
-
-    /** Values a control-flow node's subgraphs read from the enclosing graph (they must be computed first). */
-    private static Set<String> outerScopeReads(Node n) {
-        Set<String> reads = new HashSet<>();
-        for (var a : n.attributes().all()) {
-            if (a.value() instanceof Graph g) {
-                collectFreeVariables(g, reads);
-            } else if (a.value() instanceof List<?> list) {
-                for (Object o : list) {
-                    if (o instanceof Graph g) {
-                        collectFreeVariables(g, reads);
-                    }
-                }
-            }
-        }
-        return reads;
-    }
-
-    private static void collectFreeVariables(Graph g, Set<String> into) {
-        Set<String> defined = new HashSet<>(g.weights().keySet());
-        g.inputs().forEach(v -> defined.add(v.name()));
-        g.nodes().forEach(n -> defined.addAll(n.outputs()));
-        for (Node n : g.nodes()) {
-            for (String in : n.inputs()) {
-                if (!in.isEmpty() && !defined.contains(in)) {
-                    into.add(in);
-                }
-            }
-            Set<String> nested = outerScopeReads(n);
-            nested.removeAll(defined);
-            into.addAll(nested);
-        }
     }
 
     public Graph graph() {

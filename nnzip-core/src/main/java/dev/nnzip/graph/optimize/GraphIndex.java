@@ -2,6 +2,7 @@ package dev.nnzip.graph.optimize;
 
 import dev.nnzip.graph.Graph;
 import dev.nnzip.graph.Node;
+import dev.nnzip.graph.Subgraphs;
 import dev.nnzip.graph.Weight;
 import dev.nnzip.tensor.DType;
 import dev.nnzip.tensor.Tensor;

@@ -1,17 +1,15 @@
-package dev.nnzip.graph.optimize;
+package dev.nnzip.graph;
 
-import dev.nnzip.graph.Graph;
-import dev.nnzip.graph.Node;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /** Values that a node's subgraphs (If branches, Loop/Scan bodies) read from the enclosing graph. */
-final class Subgraphs {
+public final class Subgraphs {
     private Subgraphs() {
     }
 
-    static Set<String> outerScopeReads(Node n) {
+    public static Set<String> outerScopeReads(Node n) {
         Set<String> reads = new HashSet<>();
         for (var a : n.attributes().all()) {
             if (a.value() instanceof Graph g) {
