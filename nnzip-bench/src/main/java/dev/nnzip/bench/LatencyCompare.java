@@ -41,8 +41,14 @@ final class LatencyCompare implements Callable<Integer> {
             description = "sequence lengths for models with integer (token) inputs (default 20,128)")
     List<Integer> sequences;
 
-    @Option(names = "--warmup", defaultValue = "20")
+    @Option(names = "--warmup", defaultValue = "20", description = "warm-up runs per engine and configuration, at least")
     int warmup;
+
+    @Option(names = "--warmup-seconds", defaultValue = "2",
+            description = "warm-up time per engine and configuration, at least (default 2): the JIT compiles nnzip's "
+                    + "kernels (C2, Vector API intrinsics) only after thousands of calls, so a fixed small run count "
+                    + "would time the interpreter on small models")
+    double warmupSeconds;
 
     @Option(names = "--runs", defaultValue = "100")
     int runs;
@@ -69,27 +75,45 @@ final class LatencyCompare implements Callable<Integer> {
         return 0;
     }
 
+    /** Runs {@code body} at least {@link #warmup} times and for at least {@link #warmupSeconds}. */
+    private void warmUp(ThrowingRunnable body) throws Exception {
+        long end = System.nanoTime() + (long) (warmupSeconds * 1e9);
+        for (int i = 0; i < warmup || System.nanoTime() < end; i++) {
+            body.run();
+        }
+    }
+
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
     private void row(Path model, List<ValueInfo> inputs, Session s, OrtRunner ort, int batch, int seq, int t)
             throws Exception {
         Map<String, Tensor> feed = SyntheticInputs.forModel(inputs, batch, Math.max(seq, 1), Map.of(), 1);
         ort.setInputs(feed);
-        // Alternate engines in rounds so drift on a shared machine hits both alike.
+        // Alternate engines in rounds so drift on a shared machine hits both alike. Within a round each engine runs a
+        // block of consecutive runs: interleaving single runs would time nnzip while ONNX Runtime's intra-op threads
+        // still spin-wait after their run (its default), which halves nnzip's multi-threaded speed (measured).
         int rounds = 5;
         double[] nn = new double[runs];
         double[] ox = new double[runs];
-        LatencyStats.measure(warmup, 1, () -> s.run(feed));
-        LatencyStats.measure(warmup, 1, ort::run);
+        warmUp(() -> s.run(feed));
+        warmUp(ort::run);
         int per = runs / rounds;
         int k = 0;
         for (int r = 0; r < rounds; r++) {
-            for (int i = 0; i < per; i++, k++) {
+            for (int i = 0; i < per; i++) {
                 long t0 = System.nanoTime();
                 s.run(feed);
-                nn[k] = (System.nanoTime() - t0) / 1e6;
-                t0 = System.nanoTime();
-                ort.run();
-                ox[k] = (System.nanoTime() - t0) / 1e6;
+                nn[k + i] = (System.nanoTime() - t0) / 1e6;
             }
+            for (int i = 0; i < per; i++) {
+                long t0 = System.nanoTime();
+                ort.run();
+                ox[k + i] = (System.nanoTime() - t0) / 1e6;
+            }
+            k += per;
         }
         LatencyStats a = LatencyStats.of(java.util.Arrays.copyOf(nn, k));
         LatencyStats b = LatencyStats.of(java.util.Arrays.copyOf(ox, k));

@@ -6,10 +6,12 @@ import java.util.Objects;
  * Forward convolution (the ONNX Conv operator) with fused bias and activation:
  * {@code y[n, m, o] = act(bias[m] + Σ_{c in group(m), k} w[m, c, k] · x[n, c, o·stride − padBegin + k·dilation])}.
  *
- * <p>Three algorithms, picked from the geometry:
+ * <p>Four algorithms, picked from the geometry:
  * <ul>
  *   <li>depthwise (groups == input channels, 1-D/2-D): a direct kernel ({@code Depthwise}), vectorized along the
  *       width;</li>
+ *   <li>stride 1, 1-D/2-D (vector path): an implicit GEMM straight from a padded copy of the input
+ *       ({@code ShiftedConvolution}), no column matrix;</li>
  *   <li>pointwise (1×1, stride 1, no padding): the input already is the column matrix, one SGEMM per image and
  *       group;</li>
  *   <li>otherwise im2col + SGEMM: columns for a chunk of output pixels are packed straight into the SGEMM's panel
@@ -35,8 +37,34 @@ public final class Convolution {
         forward(g, x, w, bias, act, y, parallel, KernelSupport.vectorEnabled());
     }
 
+    /**
+     * The filters {@code w} repacked for the kernel {@code g} runs on, to pass to
+     * {@link #forward(ConvGeometry, float[], float[], PackedFilters, float[], Activation, float[], Parallel)} on later
+     * calls with the same filters; null when that kernel reads the filters as they are.
+     */
+    public static PackedFilters packFilters(ConvGeometry g, float[] w) {
+        return usesShifted(g, KernelSupport.vectorEnabled())
+                ? new PackedFilters(g, ShiftedConvolution.packFilters(g, w)) : null;
+    }
+
+    /** As {@link #forward(ConvGeometry, float[], float[], float[], Activation, float[], Parallel)} with filters
+     * packed by {@link #packFilters} (or null). */
+    public static void forward(ConvGeometry g, float[] x, float[] w, PackedFilters packed, float[] bias,
+                               Activation act, float[] y, Parallel parallel) {
+        forward(g, x, w, packed, bias, act, y, parallel, KernelSupport.vectorEnabled());
+    }
+
     static void forward(ConvGeometry g, float[] x, float[] w, float[] bias, Activation act, float[] y,
                         Parallel parallel, boolean vector) {
+        forward(g, x, w, null, bias, act, y, parallel, vector);
+    }
+
+    private static boolean usesShifted(ConvGeometry g, boolean vector) {
+        return vector && !Depthwise.supports(g) && !g.isPointwise() && ShiftedConvolution.supports(g);
+    }
+
+    private static void forward(ConvGeometry g, float[] x, float[] w, PackedFilters packed, float[] bias,
+                                Activation act, float[] y, Parallel parallel, boolean vector) {
         check(g, x, w, bias, y);
         Activation a = act == null ? Activation.none() : act;
         Parallel par = parallel == null ? Parallel.sequential() : parallel;
@@ -45,6 +73,9 @@ public final class Convolution {
         }
         if (Depthwise.supports(g)) {
             Depthwise.forward(g, x, w, bias, a, y, par, vector);
+        } else if (usesShifted(g, vector)) {
+            float[][] panels = packed != null && packed.fits(g) ? packed.panels : ShiftedConvolution.packFilters(g, w);
+            ShiftedConvolution.forward(g, x, panels, bias, a, y, par);
         } else if (g.isPointwise()) {
             pointwise(g, x, w, bias, a, y, par, vector);
         } else {

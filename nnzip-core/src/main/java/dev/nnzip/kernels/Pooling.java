@@ -22,6 +22,10 @@ public final class Pooling {
     public static void max(ConvGeometry g, float[] x, float[] y, long[] indices, boolean columnMajorIndices,
                            Parallel par) {
         check(g, x, y);
+        if (indices == null && g.in()[0] == 1 && g.kernel()[0] == 1) {
+            max2d(g, x, y, par);
+            return;
+        }
         int[] in = g.in();
         int[] out = g.out();
         int inPlane = g.inPlane();
@@ -64,6 +68,63 @@ public final class Pooling {
                 }
             }
         });
+    }
+
+    /**
+     * Max pooling of 1-D/2-D planes without indices, the common case (every CNN's MaxPool): the same result as the
+     * general loop, but each output column's window bounds are worked out once per call instead of once per pixel,
+     * which made the general loop 60 % of LeNet-5's time (JFR). Same tie and NaN rules: the first element in window
+     * order starts the running maximum and only a strictly greater one replaces it.
+     */
+    private static void max2d(ConvGeometry g, float[] x, float[] y, Parallel par) {
+        int inW = g.in()[2];
+        int outH = g.out()[1];
+        int outW = g.out()[2];
+        int[] colLo = new int[outW];
+        int[] colHi = new int[outW];
+        int[] rowLo = new int[outH];
+        int[] rowHi = new int[outH];
+        windowBounds(g, 2, colLo, colHi);
+        windowBounds(g, 1, rowLo, rowHi);
+        int dh = g.dilation()[1];
+        int dw = g.dilation()[2];
+        int inPlane = g.inPlane();
+        int outPlane = g.outPlane();
+        planes(g, par, pl -> {
+            int xo = pl * inPlane;
+            int yo = pl * outPlane;
+            for (int oh = 0; oh < outH; oh++) {
+                int h0 = rowLo[oh];
+                int h1 = rowHi[oh];
+                for (int ow = 0; ow < outW; ow++) {
+                    int w0 = colLo[ow];
+                    int w1 = colHi[ow];
+                    float best = 0f;
+                    boolean any = false;
+                    for (int ih = h0; ih < h1; ih += dh) {
+                        int row = xo + ih * inW;
+                        for (int iw = w0; iw < w1; iw += dw) {
+                            float v = x[row + iw];
+                            if (!any || v > best) {
+                                best = v;
+                                any = true;
+                            }
+                        }
+                    }
+                    y[yo + oh * outW + ow] = best;
+                }
+            }
+        });
+    }
+
+    /** Per output position along {@code axis}: the first input tap and the end (exclusive) of the window's taps. */
+    private static void windowBounds(ConvGeometry g, int axis, int[] lo, int[] hi) {
+        Window w = new Window(g);
+        for (int o = 0; o < lo.length; o++) {
+            w.axis(axis, o);
+            lo[o] = w.lo[axis];
+            hi[o] = w.hi[axis];
+        }
     }
 
     /** Average pooling; see the class comment for what {@code countIncludePad} counts. */
@@ -167,7 +228,7 @@ public final class Pooling {
             axis(2, o2);
         }
 
-        private void axis(int a, int o) {
+        void axis(int a, int o) {
             int k = g.kernel()[a];
             int d = g.dilation()[a];
             int start = o * g.stride()[a] - g.padBegin()[a];

@@ -32,14 +32,15 @@ class ConvolutionDifferentialTest {
         two.close();
     }
 
-    enum Flavour { GENERAL, DEPTHWISE, POINTWISE }
+    /** SHIFTED: stride 1, 1-D/2-D, which the vector path runs as an implicit GEMM on the padded input. */
+    enum Flavour { GENERAL, DEPTHWISE, POINTWISE, SHIFTED }
 
     static Stream<Arguments> geometries() {
         List<Arguments> out = new ArrayList<>();
         Random r = new Random(2024);
         for (int i = 0; i < 60; i++) {
             for (Flavour f : Flavour.values()) {
-                int rank = f == Flavour.DEPTHWISE ? 1 + r.nextInt(2) : 1 + r.nextInt(3);
+                int rank = f == Flavour.DEPTHWISE || f == Flavour.SHIFTED ? 1 + r.nextInt(2) : 1 + r.nextInt(3);
                 out.add(Arguments.of(f, randomGeometry(r, rank, f), r.nextLong()));
             }
         }
@@ -50,6 +51,10 @@ class ConvolutionDifferentialTest {
         out.add(Arguments.of(Flavour.DEPTHWISE, ConvGeometry.of(2, 24, 48, 24, new int[] {19, 67}, new int[] {3, 5},
                 new int[] {1, 1}, new int[] {1, 2}, new int[] {2, 3}, new int[] {1, 4},
                 new int[] {out1(19, 3, 1, 1, 2, 1), out1(67, 5, 1, 2, 3, 4)}), 2L));
+        // Stride 1 with K = 300 > KC (two depth blocks), M not a multiple of MR, a dilation, asymmetric pads, batch 3.
+        out.add(Arguments.of(Flavour.SHIFTED, ConvGeometry.of(3, 2 * 50, 2 * 13, 2, new int[] {9, 12},
+                new int[] {2, 3}, new int[] {1, 1}, new int[] {2, 1}, new int[] {0, 2}, new int[] {3, 1},
+                new int[] {out1(9, 2, 1, 2, 0, 3), out1(12, 3, 1, 1, 2, 1)}), 4L));
         // The 3x3 stride-1 fast path of the vector depthwise kernel, dilated, with asymmetric pads.
         out.add(Arguments.of(Flavour.DEPTHWISE, ConvGeometry.of(1, 5, 5, 5, new int[] {13, 21}, new int[] {3, 3},
                 new int[] {1, 1}, new int[] {2, 2}, new int[] {2, 1}, new int[] {1, 2},
@@ -98,7 +103,7 @@ class ConvolutionDifferentialTest {
                 in[a] = 1 + r.nextInt(maxIn);
             } else {
                 k[a] = 1 + r.nextInt(3);
-                s[a] = 1 + r.nextInt(3);
+                s[a] = f == Flavour.SHIFTED ? 1 : 1 + r.nextInt(3);
                 d[a] = 1 + r.nextInt(2);
                 pb[a] = r.nextInt(3);
                 pe[a] = r.nextInt(3);
@@ -121,6 +126,7 @@ class ConvolutionDifferentialTest {
         float[][] ref = ConvReference.conv(g, x, w, bias, act);
         switch (flavour) {
             case DEPTHWISE -> assertThat(Depthwise.supports(g)).isTrue();
+            case SHIFTED -> assertThat(ShiftedConvolution.supports(g)).isTrue();
             case POINTWISE -> assertThat(g.isPointwise()).isTrue();
             default -> { }
         }

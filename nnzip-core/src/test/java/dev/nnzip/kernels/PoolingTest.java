@@ -37,17 +37,20 @@ class PoolingTest {
             float[] x = Matrices.random(r, g.batch() * c * g.inPlane());
             int ny = g.batch() * c * g.outPlane();
             float[] max = new float[ny];
+            float[] maxNoIndices = new float[ny]; // the 1-D/2-D fast path
             long[] idx = new long[ny];
             float[] avg = new float[ny];
             float[] avgPad = new float[ny];
             float[] lp = new float[ny];
             Pooling.max(g, x, max, idx, false, Parallel.sequential());
+            Pooling.max(g, x, maxNoIndices, null, false, Parallel.sequential());
             Pooling.average(g, x, avg, false, Parallel.sequential());
             Pooling.average(g, x, avgPad, true, Parallel.sequential());
             Pooling.lp(g, x, lp, 3f, Parallel.sequential());
             Reference ref = new Reference(g, x);
             for (int i = 0; i < ny; i++) {
                 assertThat(max[i]).as("max %s at %d", g, i).isEqualTo(ref.max[i]);
+                assertThat(maxNoIndices[i]).as("max without indices %s at %d", g, i).isEqualTo(ref.max[i]);
                 assertThat(idx[i]).as("argmax %s at %d", g, i).isEqualTo(ref.argmax[i]);
                 assertThat(avg[i]).as("avg %s at %d", g, i).isCloseTo(ref.avg[i], within(1e-5f));
                 assertThat(avgPad[i]).as("avg+pad %s", g).isCloseTo(ref.avgPad[i], within(1e-5f));

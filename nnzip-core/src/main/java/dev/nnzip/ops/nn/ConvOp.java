@@ -4,6 +4,7 @@ import dev.nnzip.graph.Node;
 import dev.nnzip.kernels.Activation;
 import dev.nnzip.kernels.ConvGeometry;
 import dev.nnzip.kernels.Convolution;
+import dev.nnzip.kernels.PackedFilters;
 import dev.nnzip.ops.ExecContext;
 import dev.nnzip.ops.OpKernel;
 import dev.nnzip.tensor.Tensor;
@@ -18,6 +19,8 @@ final class ConvOp implements OpKernel {
     private final WindowAttributes window;
     private final int group;
     private final Activation activation;
+    /** The filters in the kernel's packed layout while W stays the same array (a constant weight). */
+    private final PackedWeight<PackedFilters> filters = new PackedWeight<>();
 
     private ConvOp(String name, WindowAttributes window, int group, Activation activation) {
         this.name = name;
@@ -74,7 +77,8 @@ final class ConvOp implements OpKernel {
         }
         ConvGeometry g = window.forward(xs, ws[0], group, kernel);
         Tensor y = Tensor.zeros(x.dtype(), g.outputShape());
-        Convolution.forward(g, xd, wd, bd, activation, y.floats(), ctx.parallel());
+        PackedFilters packed = filters.lookup(wd, ws, () -> Convolution.packFilters(g, wd));
+        Convolution.forward(g, xd, wd, packed, bd, activation, y.floats(), ctx.parallel());
         return new Tensor[] {y};
     }
 }

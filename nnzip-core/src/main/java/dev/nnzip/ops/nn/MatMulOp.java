@@ -31,7 +31,7 @@ final class MatMulOp implements OpKernel {
 
     private final String name;
     private final Activation activation;
-    private final PackedWeight packedB = new PackedWeight();
+    private final PackedWeight<PackedB> packedB = new PackedWeight<>();
 
     private MatMulOp(String name, Activation activation) {
         this.name = name;
@@ -187,7 +187,7 @@ final class MatMulOp implements OpKernel {
     }
 
     private static void floatProduct(Plan p, float[] a, float[] b, float[] y, Epilogue e, Parallel par,
-                                     PackedWeight cache) {
+                                     PackedWeight<PackedB> cache) {
         int batches = p.batches();
         if (batches == 0 || p.m() == 0 || p.n() == 0) {
             return;
@@ -195,7 +195,8 @@ final class MatMulOp implements OpKernel {
         boolean bShared = Shapes.size(p.bBatch()) == 1;
         boolean aFull = Arrays.equals(padLeft(p.aBatch(), p.batch().length), p.batch());
         if (bShared && aFull) { // one tall product: A's batch axes fold into M
-            PackedB packed = b.length == p.k() * p.n() ? cache.lookup(b, p.k(), p.n()) : null;
+            PackedB packed = b.length != p.k() * p.n() ? null
+                    : cache.lookup(b, new int[] {p.k(), p.n()}, () -> Sgemm.pack(false, p.k(), p.n(), b, 0, p.n()));
             if (packed != null) {
                 Sgemm.multiply(false, batches * p.m(), 1f, a, 0, p.k(), packed, 0f, y, 0, p.n(), e, par);
                 return;
