@@ -60,7 +60,9 @@ public final class Convolution {
     }
 
     private static boolean usesShifted(ConvGeometry g, boolean vector) {
-        return vector && !Depthwise.supports(g) && !g.isPointwise() && ShiftedConvolution.supports(g);
+        // Pointwise convolutions too: the plain per-image SGEMM packed the filters (A) again for every image and call,
+        // which for a MobileNet's [512, 48] · [48, 49] products cost more than the multiplication (JFR).
+        return vector && !Depthwise.supports(g) && ShiftedConvolution.supports(g);
     }
 
     private static void forward(ConvGeometry g, float[] x, float[] w, PackedFilters packed, float[] bias,

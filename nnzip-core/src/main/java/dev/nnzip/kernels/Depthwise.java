@@ -20,7 +20,7 @@ final class Depthwise {
                         boolean vector) {
         int planes = g.batch() * g.outChannels();
         int work = g.outPlane() * g.kernelSize();
-        par.forRange(planes, Math.max(1, (1 << 14) / Math.max(1, work)), (from, to) -> {
+        par.forRange(planes, Math.max(1, KernelSupport.MIN_PARALLEL_WORK / Math.max(1, work)), (from, to) -> {
             for (int pl = from; pl < to; pl++) {
                 if (vector) {
                     VectorDepthwise.plane(g, x, w, bias, act, y, pl);

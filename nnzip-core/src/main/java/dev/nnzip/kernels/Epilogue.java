@@ -57,6 +57,17 @@ public record Epilogue(float[] bias, int biasOffset, boolean perRow, Activation 
         if (isNone()) {
             return;
         }
+        if (vector && (bias == null || perRow)) { // one vector pass per row: bias and activation together
+            for (int i = i0; i < i0 + rows; i++) {
+                int row = cOff + i * ldc + j0;
+                if (bias == null) {
+                    VectorActivation.apply(activation, c, row, cols);
+                } else {
+                    VectorActivation.applyWithBias(activation, c, row, cols, bias[biasOffset + i]);
+                }
+            }
+            return;
+        }
         for (int i = i0; i < i0 + rows; i++) {
             int row = cOff + i * ldc + j0;
             if (bias != null) {

@@ -90,31 +90,53 @@ public final class Pooling {
         int dw = g.dilation()[2];
         int inPlane = g.inPlane();
         int outPlane = g.outPlane();
+        // Without padding every window lies inside the input (the usual CNN MaxPool): the vector path gathers L
+        // output pixels' taps at once, whatever the row width, and leaves the last partial vector to the scalar loop.
+        int[] gather = KernelSupport.vectorEnabled() && windowsInside(g) ? VectorPooling.windowStarts(g) : null;
         planes(g, par, pl -> {
             int xo = pl * inPlane;
             int yo = pl * outPlane;
-            for (int oh = 0; oh < outH; oh++) {
-                int h0 = rowLo[oh];
-                int h1 = rowHi[oh];
-                for (int ow = 0; ow < outW; ow++) {
-                    int w0 = colLo[ow];
-                    int w1 = colHi[ow];
-                    float best = 0f;
-                    boolean any = false;
-                    for (int ih = h0; ih < h1; ih += dh) {
-                        int row = xo + ih * inW;
-                        for (int iw = w0; iw < w1; iw += dw) {
-                            float v = x[row + iw];
-                            if (!any || v > best) {
-                                best = v;
-                                any = true;
-                            }
-                        }
-                    }
-                    y[yo + oh * outW + ow] = best;
-                }
+            int done = gather == null ? 0 : VectorPooling.maxPlane(g, x, xo, y, yo, gather);
+            for (int oh = done / outW; oh < outH; oh++) {
+                int from = oh == done / outW ? done % outW : 0;
+                maxColumns(x, xo, inW, rowLo[oh], rowHi[oh], dh, dw, colLo, colHi, y, yo + oh * outW, from, outW);
             }
         });
+    }
+
+    /** True if no window of a 2-D pooling reaches into padding (so every tap is an input element). */
+    private static boolean windowsInside(ConvGeometry g) {
+        for (int a = 1; a < 3; a++) {
+            int span = (g.kernel()[a] - 1) * g.dilation()[a] + 1;
+            if (g.padBegin()[a] != 0 || (g.out()[a] - 1) * g.stride()[a] + span > g.in()[a]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Scalar max pooling of output columns [from, to) of one output row: the reference the vector path must match. */
+    private static void maxColumns(float[] x, int xo, int inW, int h0, int h1, int dh, int dw, int[] colLo,
+                                   int[] colHi, float[] y, int yRow, int from, int to) {
+        for (int ow = from; ow < to; ow++) {
+            int w0 = colLo[ow];
+            int w1 = colHi[ow];
+            if (h0 >= h1 || w0 >= w1) { // a window entirely in the padding
+                y[yRow + ow] = 0f;
+                continue;
+            }
+            // Seeded with the first tap; a select rather than an if: on real activations "is this tap larger" is a
+            // coin toss, and a mispredicted branch per tap is most of the cost of such a small loop.
+            float best = x[xo + h0 * inW + w0];
+            for (int ih = h0; ih < h1; ih += dh) {
+                int row = xo + ih * inW;
+                for (int iw = w0; iw < w1; iw += dw) {
+                    float v = x[row + iw];
+                    best = v > best ? v : best;
+                }
+            }
+            y[yRow + ow] = best;
+        }
     }
 
     /** Per output position along {@code axis}: the first input tap and the end (exclusive) of the window's taps. */
@@ -253,7 +275,7 @@ public final class Pooling {
         int planes = g.batch() * g.inChannels();
         int work = g.outPlane() * g.kernelSize();
         Parallel p = par == null ? Parallel.sequential() : par;
-        p.forRange(planes, Math.max(1, (1 << 14) / Math.max(1, work)), (from, to) -> {
+        p.forRange(planes, Math.max(1, KernelSupport.MIN_PARALLEL_WORK / Math.max(1, work)), (from, to) -> {
             for (int pl = from; pl < to; pl++) {
                 body.run(pl);
             }

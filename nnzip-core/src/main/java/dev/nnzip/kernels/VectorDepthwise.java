@@ -168,14 +168,9 @@ final class VectorDepthwise {
         }
         int n = rows * ow;
         if (b != 0f) {
-            int i = 0;
-            for (; i + L <= n; i += L) {
-                FloatVector.fromArray(S, y, yo + i).add(b).intoArray(y, yo + i);
-            }
-            for (; i < n; i++) {
-                y[yo + i] += b;
-            }
+            VectorActivation.applyWithBias(act, y, yo, n, b);
+        } else {
+            VectorActivation.apply(act, y, yo, n);
         }
-        act.applyInPlace(y, yo, n);
     }
 }

@@ -55,7 +55,7 @@ final class VectorSgemm {
     /** Columns of the matrix-vector accumulator (kept in L1). */
     private static final int GEMV_BLOCK = 2048;
     /** Products below this many multiply-adds are not worth a fork/join. */
-    private static final long PARALLEL_MIN_FLOPS = 1L << 18;
+    private static final long PARALLEL_MIN_FLOPS = KernelSupport.MIN_PARALLEL_WORK;
 
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 

@@ -6,10 +6,11 @@ import dev.nnzip.tensor.Tensor;
 /** Checks and constants shared by the elementwise ops. */
 public final class Elementwise {
     /**
-     * Fewest elements worth handing to another thread: below ~16 K floats the fork/join hand-off costs about as much as
-     * the arithmetic it saves.
+     * Fewest elements worth handing to another thread: below ~64 K floats (~10 µs of vector arithmetic) the hand-off
+     * to a parked worker and the join cost about as much as the arithmetic they save (16 K made batch-1 models slower
+     * on two threads than on one).
      */
-    public static final int MIN_CHUNK = 16_384;
+    public static final int MIN_CHUNK = 65_536;
 
     /** Smaller chunks for ops that spend tens of nanoseconds per element (exp, erf, tanh, ...). */
     public static final int MIN_CHUNK_TRANSCENDENTAL = 2_048;
