@@ -12,11 +12,30 @@ final class VectorActivation {
     private VectorActivation() {
     }
 
+    /** One activation's vector loop over {@code [from, to)}, whole vectors; {@code addBias}: add {@code bias} first. */
+    @FunctionalInterface
+    private interface Loop {
+        void run(float[] x, int from, int to, boolean addBias, float bias, Activation act);
+    }
+
     /**
-     * Dispatches to one small method per activation. Why not one loop per case in a single switch: the combined method
-     * (with SIGMOID's EXP) grew past C2's inlining budget, the FloatVector calls of every case stayed un-intrinsified
-     * and boxed, and a ReLU6 epilogue took 20 % of MobileNetV2's time (JFR).
+     * The loops by {@link Activation.Kind} ordinal, called through this table on purpose. A switch calling them all
+     * from one method let C2 inline every case into the caller until it ran out of inlining budget; the Vector API
+     * calls left out of line are not intrinsified and box every vector, and a bias + ReLU6 epilogue took 15-20 % of
+     * MobileNetV2's time (JFR). Through a megamorphic call each loop is compiled on its own, fully intrinsified.
      */
+    private static final Loop[] LOOPS = new Loop[Activation.Kind.values().length];
+
+    static {
+        LOOPS[Activation.Kind.NONE.ordinal()] = (x, f, t, ab, b, a) -> addOnly(x, f, t, ab, b);
+        LOOPS[Activation.Kind.RELU.ordinal()] = (x, f, t, ab, b, a) -> relu(x, f, t, ab, b);
+        LOOPS[Activation.Kind.LEAKY_RELU.ordinal()] = (x, f, t, ab, b, a) -> leakyRelu(x, f, t, ab, b, a.alpha());
+        LOOPS[Activation.Kind.CLIP.ordinal()] = (x, f, t, ab, b, a) -> clip(x, f, t, ab, b, a.alpha(), a.beta());
+        LOOPS[Activation.Kind.SIGMOID.ordinal()] = (x, f, t, ab, b, a) -> sigmoid(x, f, t, ab, b);
+        LOOPS[Activation.Kind.HARD_SWISH.ordinal()] = (x, f, t, ab, b, a) -> hardSwish(x, f, t, ab, b, a.alpha(),
+                a.beta());
+    }
+
     static void apply(Activation act, float[] x, int off, int n) {
         apply(act, x, off, n, false, 0f);
     }
@@ -31,14 +50,7 @@ final class VectorActivation {
 
     private static void apply(Activation act, float[] x, int off, int n, boolean addBias, float bias) {
         int vecEnd = off + (n - n % L);
-        switch (act.kind()) {
-            case NONE -> addOnly(x, off, vecEnd, addBias, bias);
-            case RELU -> relu(x, off, vecEnd, addBias, bias);
-            case LEAKY_RELU -> leakyRelu(x, off, vecEnd, addBias, bias, act.alpha());
-            case CLIP -> clip(x, off, vecEnd, addBias, bias, act.alpha(), act.beta());
-            case SIGMOID -> sigmoid(x, off, vecEnd, addBias, bias);
-            case HARD_SWISH -> hardSwish(x, off, vecEnd, addBias, bias, act.alpha(), act.beta());
-        }
+        LOOPS[act.kind().ordinal()].run(x, off, vecEnd, addBias, bias, act);
         for (int i = vecEnd, end = off + n; i < end; i++) {
             x[i] = act.apply(addBias ? x[i] + bias : x[i]);
         }
