@@ -100,6 +100,14 @@ public final class LabeledImages {
         return Tensor.of(out, to - from, 1, rows, cols);
     }
 
+    /** Images {@code [from, to)}, e.g. to split a test set into a calibration and a held-out half. */
+    public LabeledImages range(int from, int to) {
+        Objects.checkFromToIndex(from, to, labels.length);
+        int px = rows * cols;
+        return new LabeledImages(name + "[" + from + ", " + to + ")", rows, cols, classes,
+                Arrays.copyOfRange(pixels, from * px, to * px), Arrays.copyOfRange(labels, from, to));
+    }
+
     /** The first {@code n} images (this set itself if {@code n >= size()}). */
     public LabeledImages first(int n) {
         if (n < 0) {

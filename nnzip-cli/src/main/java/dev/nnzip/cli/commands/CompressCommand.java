@@ -50,6 +50,22 @@ public final class CompressCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the report as JSON")
     boolean json;
 
+    @Option(names = "--max-accuracy-drop", paramLabel = "PP",
+            description = "tune a setting per layer for the best ratio with at most this top-1 drop (percentage points)"
+                    + " on --dataset; --error-bound is then ignored")
+    Double maxAccuracyDrop;
+
+    @Option(names = "--dataset", defaultValue = "fashion-mnist",
+            description = "data set for --max-accuracy-drop (valid: fashion-mnist)")
+    String dataset;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "data directory (default: Debian's dataset-fashion-mnist)")
+    Path data;
+
+    @Option(names = "--sensitivity-images", defaultValue = "5000", paramLabel = "N",
+            description = "calibration images per layer-sensitivity measurement (default ${DEFAULT-VALUE})")
+    int sensitivityImages;
+
     static final String DEFAULT_CODEC = "smartdnn";
     static final String DEFAULT_BOUND = "0.01";
 
@@ -63,9 +79,14 @@ public final class CompressCommand implements Callable<Integer> {
                     : ErrorBound.relative(Double.parseDouble(spec[1]))) : bound;
             policy = policy.withRule(e.getKey(), spec[0], b);
         }
+        int workers = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        if (maxAccuracyDrop != null) {
+            return TunedCompression.run(input, output, policy, codec, maxAccuracyDrop, dataset, data, sensitivityImages,
+                    workers, json);
+        }
         CompressionReport report;
         ProgressBar bar = new ProgressBar(json ? null : System.err, "compressing");
-        try (Parallel parallel = new Parallel(threads == null ? Runtime.getRuntime().availableProcessors() : threads)) {
+        try (Parallel parallel = new Parallel(workers)) {
             report = ModelCompressor.compress(input, output, policy, parallel, bar::update);
         } finally {
             bar.finish();
