@@ -1,6 +1,7 @@
 package dev.nnzip.cli;
 
 import dev.nnzip.cli.commands.BenchCommand;
+import dev.nnzip.cli.commands.CompareCommand;
 import dev.nnzip.cli.commands.CompressCommand;
 import dev.nnzip.cli.commands.EvalCommand;
 import dev.nnzip.cli.commands.ExportCommand;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
 @Command(name = "nnzip", mixinStandardHelpOptions = true, version = "nnzip 0.1.0",
         description = "Compress trained neural networks (Smart-DNN+) and run them in pure Java with little memory.",
         subcommands = {DemoCommand.class, CompressCommand.class, RunCommand.class, EvalCommand.class, BenchCommand.class,
-            InspectCommand.class, ExportCommand.class, InfoCommand.class,
+            InspectCommand.class, ExportCommand.class, InfoCommand.class, CompareCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {
