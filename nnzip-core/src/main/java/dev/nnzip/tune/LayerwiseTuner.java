@@ -31,8 +31,9 @@ import java.util.regex.Pattern;
  *
  * <p>Sensitivities are measured in memory: the tensor is encoded and decoded with the candidate setting and swapped
  * into an otherwise untouched copy of the graph, so no file is written per candidate. Settings of one codec are tried
- * from the tightest bound up and a tensor's looser settings are skipped once one alone loses three times the budget
- * (losses grow with the bound, up to measurement noise; this halves the evaluations on typical models). The verification compresses the real model file
+ * from the tightest bound up and a tensor's looser settings of the same technique are skipped once one alone loses three
+ * times the budget (losses grow with the bound, up to measurement noise; this halves the evaluations on typical
+ * models). The verification compresses the real model file
  * with {@link ModelCompressor}, so whatever that does beyond the per-tensor codecs is in the measured loss too.
  */
 public final class LayerwiseTuner {
@@ -46,7 +47,7 @@ public final class LayerwiseTuner {
 
     /**
      * @param budget      the largest acceptable quality loss, in the metric's unit (e.g. 0.1 accuracy points)
-     * @param space       candidate settings per tensor, ordered from the tightest (e.g. lossless) to the loosest
+     * @param space       candidate settings per tensor; within one technique, from the tightest to the loosest
      * @param threads     threads for evaluation and encoding
      * @param maxRepairs  how many single-layer tightenings the verify-and-repair loop may make
      */
@@ -202,13 +203,13 @@ public final class LayerwiseTuner {
             Weight w = tuned.get(i);
             Tensor original = w.decode();
             float[] values = original.floats();
-            String brokenCodec = null; // a codec whose tighter bound already broke the budget for this tensor
+            String brokenFamily = null; // a technique whose tighter setting already broke the budget for this tensor
             for (int o = 0; o < space.size(); o++) {
                 Setting s = space.get(o);
                 WeightCodec codec = Codecs.byName(s.codec());
                 EncodedTensor encoded = codec.encode(w.name(), values, original.shape(), s.bound());
                 bytes[i][o] = encoded.encodedBytes();
-                if (s.codec().equals(brokenCodec)) {
+                if (family(s.codec()).equals(brokenFamily)) {
                     loss[i][o] = Double.POSITIVE_INFINITY;
                     continue;
                 }
@@ -217,7 +218,7 @@ public final class LayerwiseTuner {
                     loss[i][o] = baseline - evaluate(metric, m);
                 }
                 if (loss[i][o] > 3 * options.budget()) { // well past the budget, not just measurement noise
-                    brokenCodec = s.codec();
+                    brokenFamily = family(s.codec());
                 }
                 progress.step(String.format(java.util.Locale.ROOT, "%s %s: %,d bytes, loss %.3f", w.name(),
                         s.label(), bytes[i][o], loss[i][o]));
@@ -261,7 +262,7 @@ public final class LayerwiseTuner {
             int worst = -1;
             double worstRate = Double.NEGATIVE_INFINITY;
             for (int i = 0; i < tuned.size(); i++) {
-                int tighter = tighter(c.settings, current[i]);
+                int tighter = tighter(c, i, current[i]);
                 if (tighter < 0) {
                     continue;
                 }
@@ -277,13 +278,35 @@ public final class LayerwiseTuner {
                 throw new IllegalStateException("the loss " + (baseline - score) + " exceeds the budget "
                         + options.budget() + " with every tensor at its tightest setting");
             }
-            current[worst] = tighter(c.settings, current[worst]);
+            current[worst] = tighter(c, worst, current[worst]);
         }
     }
 
-    /** The next tighter setting: the previous one in the space, which is ordered from tight to loose. */
-    private static int tighter(List<Setting> settings, int o) {
-        return o - 1;
+    /**
+     * The setting to move tensor {@code i} to when the model loses too much: the smallest of those whose measured
+     * single-tensor loss is below the current one's; -1 if there is none. Works for any mix of techniques in the space,
+     * not only for a ladder of bounds.
+     */
+    private static int tighter(Candidates c, int i, int current) {
+        int best = -1;
+        for (int o = 0; o < c.settings.size(); o++) {
+            if (c.loss[i][o] < c.loss[i][current] && (best < 0 || c.bytes[i][o] < c.bytes[i][best])) {
+                best = o;
+            }
+        }
+        return best;
+    }
+
+    /** The technique family of a codec spec ({@code kmeans:bits=5} and {@code kmeans:bits=3} are one family). */
+    private static String family(String codec) {
+        int cut = codec.length();
+        for (char ch : new char[] {':', '+'}) {
+            int at = codec.indexOf(ch);
+            if (at >= 0) {
+                cut = Math.min(cut, at);
+            }
+        }
+        return codec.substring(0, cut);
     }
 
     private double evaluate(QualityMetric metric, Model model) {
