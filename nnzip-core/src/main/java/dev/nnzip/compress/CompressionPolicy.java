@@ -39,9 +39,9 @@ public final class CompressionPolicy {
     private final List<Rule> rules;
 
     public CompressionPolicy(String codec, ErrorBound bound, int minLossyValues, List<Rule> rules) {
-        Codecs.byName(codec); // fails listing the valid codecs
+        Codecs.configure(codec); // a codec spec such as int4:block=64; fails listing the valid codecs or keys
         for (Rule r : rules) {
-            Codecs.byName(r.codec());
+            Codecs.configure(r.codec());
         }
         this.codec = codec;
         this.bound = bound;

@@ -29,7 +29,9 @@ public final class CompressCommand implements Callable<Integer> {
     Path output;
 
     @Option(names = "--codec", defaultValue = DEFAULT_CODEC,
-            description = "codec for the large layer weights: smartdnn, sz, uniform or lossless (default ${DEFAULT-VALUE})")
+            description = "codec for the large layer weights: smartdnn, sz, uniform or lossless (error-bounded), or a"
+                    + " survey codec with settings: int8[:asym=true], int4[:block=32..128], fp16, bf16,"
+                    + " kmeans[:bits=1..8], prune:sparsity=S|threshold=T[+CODEC] (default ${DEFAULT-VALUE})")
     String codec;
 
     @Option(names = "--error-bound", defaultValue = DEFAULT_BOUND, paramLabel = "B",
@@ -58,7 +60,7 @@ public final class CompressCommand implements Callable<Integer> {
         ErrorBound bound = absolute ? ErrorBound.absolute(errorBound) : ErrorBound.relative(errorBound);
         CompressionPolicy policy = CompressionPolicy.of(codec, bound);
         for (var e : overrides.entrySet()) {
-            String[] spec = e.getValue().split(":", 2);
+            String[] spec = splitBound(e.getValue());
             ErrorBound b = spec.length == 2 ? (absolute ? ErrorBound.absolute(Double.parseDouble(spec[1]))
                     : ErrorBound.relative(Double.parseDouble(spec[1]))) : bound;
             policy = policy.withRule(e.getKey(), spec[0], b);
@@ -76,6 +78,23 @@ public final class CompressCommand implements Callable<Integer> {
             print(report);
         }
         return 0;
+    }
+
+    /**
+     * {@code CODEC[:BOUND]} where CODEC may itself carry settings ({@code int4:block=64}): the text after the last colon
+     * is a bound only if it is a number.
+     */
+    static String[] splitBound(String value) {
+        int colon = value.lastIndexOf(':');
+        if (colon > 0) {
+            try {
+                Double.parseDouble(value.substring(colon + 1));
+                return new String[] {value.substring(0, colon), value.substring(colon + 1)};
+            } catch (NumberFormatException e) {
+                // the tail is a codec setting, not a bound
+            }
+        }
+        return new String[] {value};
     }
 
     private void print(CompressionReport r) {

@@ -1,0 +1,29 @@
+package dev.nnzip.codec.spi;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The codec spec text ({@code int4:block=64}, {@code prune:sparsity=0.5+smartdnn}) that the survey codecs record at the
+ * start of their tensor parameters, so a .nnz says with which settings (and, for a chain, with which codecs) each tensor
+ * was written. Layout: {@code varint length, UTF-8 bytes}, at most {@value #MAX_BYTES} bytes.
+ */
+public final class SpecText {
+    public static final int MAX_BYTES = 1024;
+
+    private SpecText() {
+    }
+
+    public static void write(PayloadWriter out, String spec) {
+        byte[] b = spec.getBytes(StandardCharsets.UTF_8);
+        if (b.length > MAX_BYTES) {
+            throw new IllegalArgumentException("codec spec longer than " + MAX_BYTES + " bytes: " + spec);
+        }
+        out.varint(b.length).bytes(b);
+    }
+
+    public static String read(PayloadReader in) {
+        int n = in.varint(MAX_BYTES, "codec spec length");
+        int at = in.skip(n, "codec spec");
+        return new String(in.array(), at, n, StandardCharsets.UTF_8);
+    }
+}
