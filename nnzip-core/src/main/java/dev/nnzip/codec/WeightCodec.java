@@ -53,6 +53,16 @@ public interface WeightCodec {
     }
 
     /**
+     * True if the codec honours the {@link ErrorBound} it is given ({@code |w − ŵ| <= eb}, exact at 0). The survey
+     * codecs (int8, int4, fp16, bf16, kmeans, prune) answer false: their setting is a bit width, group size or sparsity
+     * ({@link #configure}), and the absolute bound they record is the largest error they measured, still a guarantee for
+     * the stored tensor but an outcome rather than a request.
+     */
+    default boolean isErrorBounded() {
+        return true;
+    }
+
+    /**
      * The settings this codec takes ({@link CodecSettings}), key → one-line description. Error-bounded codecs take none:
      * their setting is the {@link ErrorBound}.
      */

@@ -2,7 +2,8 @@ package dev.nnzip.codec.half;
 
 /**
  * binary16 → binary32 written out from IEEE 754-2008 §3.4: {@code (−1)^s × 2^(e−15) × 1.m} for normal numbers,
- * {@code (−1)^s × 2^−14 × 0.m} for subnormals, infinity and NaN (payload kept in the high mantissa bits) for {@code e = 31}.
+ * {@code (−1)^s × 2^−14 × 0.m} for subnormals, infinity and NaN for {@code e = 31} (payload kept in the high mantissa
+ * bits and made quiet, as §6.2.3 asks of a conversion: a signaling NaN converts to a quiet one).
  * Slow and plain on purpose: the oracle for the JDK conversion the fast decoder uses.
  */
 public final class Fp16Reference {
@@ -18,8 +19,8 @@ public final class Fp16Reference {
             if (mantissa == 0) {
                 magnitude = Double.POSITIVE_INFINITY;
             } else {
-                // NaN: binary32 exponent all ones, the 10 payload bits at the top of the 23-bit mantissa.
-                return Float.intBitsToFloat(sign << 31 | 0x7F80_0000 | mantissa << 13);
+                // NaN: binary32 exponent all ones, quiet bit set, the 10 payload bits at the top of the mantissa.
+                return Float.intBitsToFloat(sign << 31 | 0x7FC0_0000 | mantissa << 13);
             }
         } else if (exponent == 0) {
             magnitude = mantissa * 0x1p-24; // 2^-14 × m/1024

@@ -40,6 +40,12 @@ abstract sealed class HalfCodec implements WeightCodec permits Fp16Codec, Bf16Co
         return false;
     }
 
+    /** Driven by its settings, not by the bound; see {@link WeightCodec#isErrorBounded()}. */
+    @Override
+    public boolean isErrorBounded() {
+        return false;
+    }
+
     @Override
     public final EncodedTensor encode(String tensorName, float[] values, int[] shape, ErrorBound bound,
                                       int blockValues) {

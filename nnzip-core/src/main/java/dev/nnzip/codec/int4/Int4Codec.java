@@ -60,6 +60,12 @@ public final class Int4Codec implements WeightCodec {
         return false;
     }
 
+    /** Driven by its settings, not by the bound; see {@link WeightCodec#isErrorBounded()}. */
+    @Override
+    public boolean isErrorBounded() {
+        return false;
+    }
+
     @Override
     public Map<String, String> settingKeys() {
         return Map.of("block", "values per scale, " + MIN_GROUP + ".." + MAX_GROUP + ", default " + DEFAULT_GROUP

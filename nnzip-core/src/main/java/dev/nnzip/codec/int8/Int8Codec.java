@@ -59,6 +59,12 @@ public final class Int8Codec implements WeightCodec {
         return false;
     }
 
+    /** Driven by its settings, not by the bound; see {@link WeightCodec#isErrorBounded()}. */
+    @Override
+    public boolean isErrorBounded() {
+        return false;
+    }
+
     @Override
     public Map<String, String> settingKeys() {
         Map<String, String> keys = new LinkedHashMap<>();

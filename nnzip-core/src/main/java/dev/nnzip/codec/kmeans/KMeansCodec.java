@@ -55,6 +55,12 @@ public final class KMeansCodec implements WeightCodec {
         return false;
     }
 
+    /** Driven by its settings, not by the bound; see {@link WeightCodec#isErrorBounded()}. */
+    @Override
+    public boolean isErrorBounded() {
+        return false;
+    }
+
     @Override
     public Map<String, String> settingKeys() {
         return Map.of("bits", "index bits b, 2^b shared values per layer, 1.." + MAX_BITS + ", default " + DEFAULT_BITS
