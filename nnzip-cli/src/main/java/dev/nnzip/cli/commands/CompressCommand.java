@@ -46,6 +46,11 @@ public final class CompressCommand implements Callable<Integer> {
             description = "override for weights whose name matches REGEX (repeatable), e.g. '.*embeddings.*=lossless'")
     Map<String, String> overrides = new LinkedHashMap<>();
 
+    @Option(names = "--transform", paramLabel = "SPEC",
+            description = "graph transform applied before the codecs, e.g. lowrank:energy=0.95 (truncated SVD of"
+                    + " Gemm/MatMul/1x1 Conv weights, a layer split in two where that is smaller)")
+    String transform;
+
     @Option(names = "--threads", paramLabel = "N", description = "threads for verification decoding")
     Integer threads;
 
@@ -67,10 +72,23 @@ public final class CompressCommand implements Callable<Integer> {
         }
         CompressionReport report;
         ProgressBar bar = new ProgressBar(json ? null : System.err, "compressing");
+        Path source = input;
+        if (transform != null) {
+            source = java.nio.file.Files.createTempFile(output.toAbsolutePath().getParent(), ".nnzip-transform",
+                    ".onnx");
+            for (String line : dev.nnzip.compress.transform.GraphTransforms.apply(transform, input, source)) {
+                System.err.println(line);
+            }
+        }
         try (Parallel parallel = new Parallel(threads == null ? Runtime.getRuntime().availableProcessors() : threads)) {
-            report = ModelCompressor.compress(input, output, policy, parallel, bar::update);
+            report = ModelCompressor.compress(source, output, policy, parallel, bar::update);
+            // the ratio is against the model the user gave, not the transformed intermediate
+            report = new CompressionReport(java.nio.file.Files.size(input), report.compressedBytes(), report.tensors());
         } finally {
             bar.finish();
+            if (source != input) {
+                java.nio.file.Files.deleteIfExists(source);
+            }
         }
         if (json) {
             System.out.println(toJson(report));
