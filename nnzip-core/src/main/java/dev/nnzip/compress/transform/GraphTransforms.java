@@ -19,7 +19,7 @@ public final class GraphTransforms {
     }
 
     public static List<String> names() {
-        return List.of(LowRankTransform.NAME);
+        return List.of(LowRankTransform.NAME, FilterPruneTransform.NAME);
     }
 
     /** @throws IllegalArgumentException naming the valid transforms, keys and ranges */
@@ -36,6 +36,11 @@ public final class GraphTransforms {
             case LowRankTransform.NAME -> {
                 s.check(name, Map.of("energy", "share of Σσ² each factorised layer keeps, (0, 1], default 0.99"));
                 yield new LowRankTransform(s.getDouble(name, "energy", 0.99, Double.MIN_VALUE, 1));
+            }
+            case FilterPruneTransform.NAME -> {
+                s.check(name, Map.of("sparsity", "fraction of each eligible Conv's filters removed (smallest L1 norm"
+                        + " first), [0, 1), default 0.25"));
+                yield new FilterPruneTransform(s.getDouble(name, "sparsity", 0.25, 0, 0.999));
             }
             default -> throw new IllegalArgumentException("unknown transform '" + name + "', expected one of "
                     + names());
