@@ -137,6 +137,9 @@ public final class CompressCommand implements Callable<Integer> {
         root.put("input", input.toString());
         root.put("output", output.toString());
         root.put("codec", codec);
+        if (transform != null) {
+            root.put("transform", transform);
+        }
         root.put("error_bound", errorBound);
         root.put("error_bound_kind", absolute ? "absolute" : "relative");
         root.put("original_bytes", r.originalBytes());
