@@ -18,8 +18,10 @@ import dev.nnzip.codec.spi.PayloadReader;
 import dev.nnzip.codec.spi.PayloadWriter;
 import dev.nnzip.codec.spi.SpecText;
 import dev.nnzip.codec.spi.TensorInputs;
+import dev.nnzip.kernels.Parallel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,12 +105,8 @@ public final class PruneCodec implements WeightCodec {
         if (next instanceof PruneCodec) {
             throw new IllegalArgumentException("prune cannot follow prune: give one sparsity or threshold");
         }
-        return new PruneCodec(sparsity, threshold, next, spec.split("\\+")[0] + "+" + describe(next));
-    }
-
-    private static String describe(WeightCodec codec) {
-        // The configured survey codecs record their own settings in their parameters; the chain names the codec.
-        return codec.name();
+        // The chain names the next codec; a configured survey codec records its own settings in its parameters.
+        return new PruneCodec(sparsity, threshold, next, spec.split("\\+")[0] + "+" + next.name());
     }
 
     @Override
@@ -159,9 +157,9 @@ public final class PruneCodec implements WeightCodec {
                 kept[k++] = v[start + j];
             }
         }
-        float[] keptValues = java.util.Arrays.copyOf(kept, k);
+        float[] keptValues = Arrays.copyOf(kept, k);
         EncodedTensor inner = values.encode(tensorName, keptValues, new int[] {k}, keptBound, Math.max(1, k));
-        float[] back = values.decode(inner, dev.nnzip.kernels.Parallel.sequential());
+        float[] back = values.decode(inner, Parallel.sequential());
         for (int j = 0, r = 0; j < count; j++) {
             decoded[start + j] = keep[start + j] ? back[r++] : 0f;
         }
@@ -225,13 +223,13 @@ public final class PruneCodec implements WeightCodec {
                 throw in.malformed("block says " + k + " kept values, the bitmap " + kept);
             }
             int paramsLength = in.varint(in.remaining(), "value codec parameters length");
-            byte[] innerParams = java.util.Arrays.copyOfRange(in.array(), in.skip(paramsLength, "value codec "
+            byte[] innerParams = Arrays.copyOfRange(in.array(), in.skip(paramsLength, "value codec "
                     + "parameters"), in.position());
             List<EncodedBlock> innerBlocks = new ArrayList<>(1);
             if (k > 0) {
                 int payloadLength = in.varint(in.remaining(), "value block length");
                 int from = in.skip(payloadLength, "value block");
-                innerBlocks.add(new EncodedBlock(k, java.util.Arrays.copyOfRange(in.array(), from, in.position())));
+                innerBlocks.add(new EncodedBlock(k, Arrays.copyOfRange(in.array(), from, in.position())));
             }
             // The bitmap lives in scratch slot 5; the value codec may use the scratch buffers, so copy what we need.
             boolean[] keep = new boolean[count];
