@@ -93,6 +93,15 @@ public interface WeightCodec {
                 + "'; only a pruning stage ('prune') takes a codec for the values it keeps");
     }
 
+    /**
+     * The spec a tensor was written with ({@code int4:block=64}, {@code prune:sparsity=0.5+smartdnn}), read from its
+     * parameters, for tools such as {@code nnzip inspect}; the codec name for codecs without settings or when the
+     * parameters cannot be read.
+     */
+    default String describe(byte[] parameters) {
+        return name();
+    }
+
     /** Decodes the whole tensor, blocks in parallel. */
     default float[] decode(EncodedTensor tensor, Parallel parallel) {
         return decoder(tensor).decodeAll(parallel);

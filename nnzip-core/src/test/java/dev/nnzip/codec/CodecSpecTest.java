@@ -58,6 +58,18 @@ class CodecSpecTest {
     }
 
     @Test
+    void theRecordedSpecIsReadBackForTools() {
+        float[] v = {0.1f, -0.2f, 0.3f, 0.05f};
+        for (String spec : new String[] {"int4:block=64", "kmeans:bits=3", "int8:asym=true,axis=-1", "bf16",
+            "prune:sparsity=0.25+uniform"}) {
+            EncodedTensor t = Codecs.configure(spec).encode("w", v, new int[] {2, 2}, ErrorBound.relative(0.01));
+            assertThat(Codecs.byName(t.codec()).describe(t.parameters())).isEqualTo(spec);
+        }
+        assertThat(Codecs.byName("smartdnn").describe(new byte[0])).isEqualTo("smartdnn");
+        assertThat(Codecs.byName("int4").describe(new byte[] {1, 99})).isEqualTo("int4"); // unreadable: the name
+    }
+
+    @Test
     void settinglessSpecIsTheSharedInstance() {
         assertThat(Codecs.configure("smartdnn")).isSameAs(Codecs.byName("smartdnn"));
         assertThat(Codecs.configure("fp16")).isSameAs(Codecs.byName("fp16"));

@@ -47,6 +47,11 @@ abstract sealed class HalfCodec implements WeightCodec permits Fp16Codec, Bf16Co
     }
 
     @Override
+    public String describe(byte[] parameters) {
+        return SpecText.describe(parameters, name());
+    }
+
+    @Override
     public final EncodedTensor encode(String tensorName, float[] values, int[] shape, ErrorBound bound,
                                       int blockValues) {
         TensorInputs.checkShape(tensorName, values, shape, blockValues);

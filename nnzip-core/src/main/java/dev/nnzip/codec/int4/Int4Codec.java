@@ -67,6 +67,11 @@ public final class Int4Codec implements WeightCodec {
     }
 
     @Override
+    public String describe(byte[] parameters) {
+        return SpecText.describe(parameters, name());
+    }
+
+    @Override
     public Map<String, String> settingKeys() {
         return Map.of("block", "values per scale, " + MIN_GROUP + ".." + MAX_GROUP + ", default " + DEFAULT_GROUP
                 + " (GGUF Q4_0: 32; ONNX MatMulNBits: 32-128)");

@@ -66,6 +66,11 @@ public final class Int8Codec implements WeightCodec {
     }
 
     @Override
+    public String describe(byte[] parameters) {
+        return SpecText.describe(parameters, name());
+    }
+
+    @Override
     public Map<String, String> settingKeys() {
         Map<String, String> keys = new LinkedHashMap<>();
         keys.put("asym", "true: uint8 with a zero point per channel; false (default): symmetric int8");

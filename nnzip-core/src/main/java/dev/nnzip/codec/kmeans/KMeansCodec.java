@@ -62,6 +62,11 @@ public final class KMeansCodec implements WeightCodec {
     }
 
     @Override
+    public String describe(byte[] parameters) {
+        return SpecText.describe(parameters, name());
+    }
+
+    @Override
     public Map<String, String> settingKeys() {
         return Map.of("bits", "index bits b, 2^b shared values per layer, 1.." + MAX_BITS + ", default " + DEFAULT_BITS
                 + " (Deep Compression: 8 for conv, 5 for fully connected layers)");

@@ -77,6 +77,11 @@ public final class PruneCodec implements WeightCodec {
     }
 
     @Override
+    public String describe(byte[] parameters) {
+        return SpecText.describe(parameters, name());
+    }
+
+    @Override
     public Map<String, String> settingKeys() {
         Map<String, String> keys = new LinkedHashMap<>();
         keys.put("sparsity", "fraction of each layer's weights to zero, smallest magnitudes first, 0..1, default "

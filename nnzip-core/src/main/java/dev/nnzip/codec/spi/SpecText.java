@@ -21,6 +21,17 @@ public final class SpecText {
         out.varint(b.length).bytes(b);
     }
 
+    /** The spec text of parameters that start with {@code u8 version, spec text}, or {@code fallback} if unreadable. */
+    public static String describe(byte[] parameters, String fallback) {
+        try {
+            PayloadReader in = new PayloadReader(parameters);
+            in.u8("version");
+            return read(in);
+        } catch (dev.nnzip.codec.MalformedInputException e) {
+            return fallback;
+        }
+    }
+
     public static String read(PayloadReader in) {
         int n = in.varint(MAX_BYTES, "codec spec length");
         int at = in.skip(n, "codec spec");
