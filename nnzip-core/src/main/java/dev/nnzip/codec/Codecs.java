@@ -1,6 +1,12 @@
 package dev.nnzip.codec;
 
+import dev.nnzip.codec.half.Bf16Codec;
+import dev.nnzip.codec.half.Fp16Codec;
+import dev.nnzip.codec.int4.Int4Codec;
+import dev.nnzip.codec.int8.Int8Codec;
+import dev.nnzip.codec.kmeans.KMeansCodec;
 import dev.nnzip.codec.lossless.LosslessCodec;
+import dev.nnzip.codec.prune.PruneCodec;
 import dev.nnzip.codec.smartdnn.SmartDnnCodec;
 import dev.nnzip.codec.sz.SzCodec;
 import dev.nnzip.codec.uniform.UniformCodec;
@@ -13,7 +19,9 @@ public final class Codecs {
     private static final Map<String, WeightCodec> BY_NAME = new LinkedHashMap<>();
 
     static {
-        for (WeightCodec c : List.of(new SmartDnnCodec(), new SzCodec(), new UniformCodec(), new LosslessCodec())) {
+        for (WeightCodec c : List.of(new SmartDnnCodec(), new SzCodec(), new UniformCodec(), new LosslessCodec(),
+                new Int8Codec(), new Int4Codec(), new Fp16Codec(), new Bf16Codec(), new KMeansCodec(),
+                new PruneCodec())) {
             BY_NAME.put(c.name(), c);
         }
     }
@@ -37,6 +45,25 @@ public final class Codecs {
             throw new IllegalArgumentException("unknown codec '" + name + "', expected one of " + names());
         }
         return c;
+    }
+
+    /**
+     * The codec a {@link CodecSpec} names, configured with its settings; a chain is composed back to front
+     * ({@code prune:sparsity=0.5+smartdnn} = prune, then smartdnn for the values prune keeps). A spec with a single
+     * stage and no settings returns the shared registry instance.
+     *
+     * @throws IllegalArgumentException for an unknown codec (listing the valid ones), an unknown setting (listing the
+     *                                  codec's valid keys), a value out of range, or a chain a codec cannot head
+     */
+    public static WeightCodec configure(String spec) {
+        List<CodecSpec.Stage> stages = CodecSpec.parse(spec).stages();
+        WeightCodec codec = null;
+        for (int i = stages.size() - 1; i >= 0; i--) {
+            CodecSpec.Stage stage = stages.get(i);
+            WeightCodec c = byName(stage.codec()).configure(stage.settings());
+            codec = codec == null ? c : c.then(codec);
+        }
+        return codec;
     }
 
     /** @throws MalformedInputException if no codec has this id (a container naming an unknown codec is corrupt or newer) */

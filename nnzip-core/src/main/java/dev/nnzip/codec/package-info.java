@@ -18,7 +18,22 @@
  *   <tr><td>uniform</td><td>fixed-grid quantization {@code round(w / 2eb)} + the same entropy coder: the ablation</td>
  *       <td>{@link dev.nnzip.codec.uniform}</td></tr>
  *   <tr><td>lossless</td><td>byte-plane shuffle + Zstd, bit-exact</td><td>{@link dev.nnzip.codec.lossless}</td></tr>
+ *   <tr><td>int8</td><td>per-output-channel 8-bit quantization, symmetric or with a zero point</td>
+ *       <td>{@link dev.nnzip.codec.int8}</td></tr>
+ *   <tr><td>int4</td><td>4-bit quantization in groups of 8–1024 values with a scale (GGUF Q4_0 / MatMulNBits)</td>
+ *       <td>{@link dev.nnzip.codec.int4}</td></tr>
+ *   <tr><td>fp16, bf16</td><td>16-bit floats, round to nearest even</td><td>{@link dev.nnzip.codec.half}</td></tr>
+ *   <tr><td>kmeans</td><td>per-layer k-means weight sharing, Huffman-coded indices (Deep Compression)</td>
+ *       <td>{@link dev.nnzip.codec.kmeans}</td></tr>
+ *   <tr><td>prune</td><td>magnitude pruning with a sparse encoding, chained with a codec for the kept values</td>
+ *       <td>{@link dev.nnzip.codec.prune}</td></tr>
  * </table>
+ *
+ * <p>The last six (the survey techniques of issue 6) are driven by settings rather than a bound
+ * ({@link dev.nnzip.codec.WeightCodec#isErrorBounded()} is false): a {@link dev.nnzip.codec.CodecSpec} such as
+ * {@code int4:block=64} or {@code prune:sparsity=0.5+smartdnn}, configured by {@link dev.nnzip.codec.Codecs#configure}.
+ * They record the measured largest error as the tensor's absolute bound, so the guarantee below holds for them with that
+ * bound.
  *
  * <p>Guarantees, for every codec: {@code |w − ŵ| <= eb} for every weight, checked by the encoder value by value with the
  * decoder's own float arithmetic (values that rounding would push past the bound are stored raw), and decoders that meet a

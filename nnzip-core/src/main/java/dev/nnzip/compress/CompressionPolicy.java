@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
  * Gemm/MatMul matrices, Gather tables (embeddings) — at least {@link #minLossyValues} values, get the lossy codec at the
  * given bound; everything else (biases, normalization parameters, small tensors) stays exact with {@code lossless}, and
  * non-float tensors (shapes, indices) are stored {@code raw}. Overrides by name pattern come first, in the order given.
+ * A codec is named by a {@link dev.nnzip.codec.CodecSpec}: a registry name, optionally with settings and a chain
+ * ({@code int4:block=64}, {@code prune:sparsity=0.5+smartdnn}), validated here so a bad spec fails before any work.
  */
 public final class CompressionPolicy {
     /** A per-tensor override: weights whose name matches {@code pattern} (a regex, whole name) get this codec and bound. */
@@ -39,9 +41,9 @@ public final class CompressionPolicy {
     private final List<Rule> rules;
 
     public CompressionPolicy(String codec, ErrorBound bound, int minLossyValues, List<Rule> rules) {
-        Codecs.byName(codec); // fails listing the valid codecs
+        Codecs.configure(codec); // a codec spec such as int4:block=64; fails listing the valid codecs or keys
         for (Rule r : rules) {
-            Codecs.byName(r.codec());
+            Codecs.configure(r.codec());
         }
         this.codec = codec;
         this.bound = bound;

@@ -69,7 +69,7 @@ public final class ModelCompressor {
             return new CompressionReport.TensorReport(w.name(), "raw", t.shape(), 0, entry.rawBytes(),
                     entry.storedBytes(), 0);
         }
-        WeightCodec codec = Codecs.byName(choice.codec());
+        WeightCodec codec = Codecs.configure(choice.codec());
         float[] values = t.floats();
         EncodedTensor encoded = codec.encode(w.name(), values, t.shape(), choice.bound());
         float[] back = codec.decode(encoded, parallel);

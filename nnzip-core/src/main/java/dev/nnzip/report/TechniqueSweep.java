@@ -7,6 +7,7 @@ import dev.nnzip.codec.WeightCodec;
 import dev.nnzip.compress.CompressionPolicy;
 import dev.nnzip.compress.CompressionReport;
 import dev.nnzip.compress.ModelCompressor;
+import dev.nnzip.compress.transform.GraphTransforms;
 import dev.nnzip.eval.ClassifierEvaluator;
 import dev.nnzip.eval.LabeledImages;
 import dev.nnzip.graph.Weight;
@@ -26,8 +27,14 @@ import java.util.Locale;
  * classifying layer by layer (prefetch mode).
  */
 public final class TechniqueSweep {
-    /** One setting of a technique: a label for the plot and the policy that compresses with it. */
-    public record Setting(String label, CompressionPolicy policy) {
+    /**
+     * One setting of a technique: a label for the plot, the policy that compresses with it and, for graph-rewriting
+     * techniques, a {@link GraphTransforms} spec applied first (null for none).
+     */
+    public record Setting(String label, CompressionPolicy policy, String transform) {
+        public Setting(String label, CompressionPolicy policy) {
+            this(label, policy, null);
+        }
     }
 
     /** A technique and its settings, loosest last (the plot joins them in this order). */
@@ -55,16 +62,43 @@ public final class TechniqueSweep {
     private TechniqueSweep() {
     }
 
-    /** The techniques {@code nnzip compare} runs by default. */
+    /**
+     * The techniques {@code nnzip compare} runs by default: the error-bounded codecs (Smart-DNN+ among them) and the
+     * survey's families: int8 / int4 quantization, fp16 / bf16, k-means weight sharing, magnitude pruning (chained
+     * with Smart-DNN+ for the kept values) and low-rank factorisation (then Smart-DNN+ at its default bound).
+     */
     public static List<Technique> standard() {
-        return errorBounded();
+        List<Technique> out = new ArrayList<>(errorBounded());
+        ErrorBound def = ErrorBound.relative(0.01);
+        out.add(codecLadder("int8", def, "int8", "int8:asym=true"));
+        out.add(codecLadder("int4", def, "int4:block=32", "int4:block=64", "int4:block=128"));
+        out.add(codecLadder("fp16/bf16", def, "fp16", "bf16"));
+        out.add(codecLadder("kmeans", def, "kmeans:bits=8", "kmeans:bits=6", "kmeans:bits=5", "kmeans:bits=4",
+                "kmeans:bits=3"));
+        out.add(codecLadder("prune+smartdnn", def, "prune:sparsity=0.3+smartdnn", "prune:sparsity=0.5+smartdnn",
+                "prune:sparsity=0.7+smartdnn"));
+        List<Setting> lowRank = new ArrayList<>();
+        for (String energy : new String[] {"0.999", "0.99", "0.95"}) {
+            lowRank.add(new Setting("energy " + energy, CompressionPolicy.of("smartdnn", def),
+                    "lowrank:energy=" + energy));
+        }
+        out.add(new Technique("lowrank+smartdnn", lowRank));
+        return out;
+    }
+
+    private static Technique codecLadder(String name, ErrorBound bound, String... specs) {
+        List<Setting> settings = new ArrayList<>();
+        for (String spec : specs) {
+            settings.add(new Setting(spec, CompressionPolicy.of(spec, bound)));
+        }
+        return new Technique(name, settings);
     }
 
     /** Every registered error-bounded codec at relative bounds 0.5 % .. 8 % of each tensor's range. */
     public static List<Technique> errorBounded() {
         List<Technique> out = new ArrayList<>();
         for (WeightCodec c : Codecs.all()) {
-            if (c.isLossless()) {
+            if (c.isLossless() || !c.isErrorBounded()) {
                 continue;
             }
             List<Setting> settings = new ArrayList<>();
@@ -87,11 +121,18 @@ public final class TechniqueSweep {
         List<Point> points = new ArrayList<>();
         Files.createDirectories(workDir);
         Path nnz = Files.createTempFile(workDir, ".compare-", ".nnz");
+        Path rewritten = Files.createTempFile(workDir, ".compare-", ".onnx");
         try (Parallel par = new Parallel(threads)) {
             for (Technique t : techniques) {
                 for (Setting s : t.settings()) {
-                    CompressionReport report = ModelCompressor.compress(onnx, nnz, s.policy(), par,
+                    Path source = onnx;
+                    if (s.transform() != null) {
+                        GraphTransforms.apply(s.transform(), onnx, rewritten);
+                        source = rewritten;
+                    }
+                    CompressionReport report = ModelCompressor.compress(source, nnz, s.policy(), par,
                             ModelCompressor.Progress.NONE);
+                    report = new CompressionReport(Files.size(onnx), report.compressedBytes(), report.tensors());
                     double accuracy;
                     long peak;
                     try (Model m = Nnz.load(nnz, MemoryMode.PREFETCH)) {
@@ -111,6 +152,7 @@ public final class TechniqueSweep {
             }
         } finally {
             Files.deleteIfExists(nnz);
+            Files.deleteIfExists(rewritten);
         }
         return new Result(onnx.getFileName().toString(), Files.size(onnx), baseline, data.toString(), points);
     }

@@ -53,14 +53,20 @@ public final class LayerwiseTuner {
      */
     public record Options(double budget, List<Setting> space, int threads, int maxRepairs) {
         /**
-         * The default ladder: lossless, then {@code codec} at bounds relative to each tensor's range from 0.25 % to
-         * 16 % (each step doubling: about one bit per weight less each).
+         * The default space: lossless; {@code codec} at bounds relative to each tensor's range from 0.25 % to 16 % (each
+         * step doubling: about one bit per weight less); and, from the survey's techniques, int4 in groups of 128 and
+         * k-means weight sharing at 5, 4 and 3 bits, which beat the error-bounded codecs on some layers.
          */
         public static List<Setting> ladder(String codec) {
             List<Setting> out = new ArrayList<>();
             out.add(new Setting("lossless", dev.nnzip.codec.ErrorBound.exact()));
             for (double b = 0.0025; b <= 0.16 + 1e-12; b *= 2) {
                 out.add(Setting.relative(codec, b));
+            }
+            dev.nnzip.codec.ErrorBound unused = dev.nnzip.codec.ErrorBound.relative(0.01); // these codecs take no bound
+            out.add(new Setting("int4:block=128", unused));
+            for (String bits : new String[] {"5", "4", "3"}) {
+                out.add(new Setting("kmeans:bits=" + bits, unused));
             }
             return out;
         }
@@ -184,7 +190,7 @@ public final class LayerwiseTuner {
         List<Weight> out = new ArrayList<>();
         for (Weight w : graph.weights().values()) {
             String codec = decided.get(w.name()).codec();
-            if (!codec.equals("raw") && !Codecs.byName(codec).isLossless()) {
+            if (!codec.equals("raw") && !Codecs.configure(codec).isLossless()) {
                 out.add(w);
             }
         }
@@ -206,7 +212,7 @@ public final class LayerwiseTuner {
             String brokenFamily = null; // a technique whose tighter setting already broke the budget for this tensor
             for (int o = 0; o < space.size(); o++) {
                 Setting s = space.get(o);
-                WeightCodec codec = Codecs.byName(s.codec());
+                WeightCodec codec = Codecs.configure(s.codec());
                 EncodedTensor encoded = codec.encode(w.name(), values, original.shape(), s.bound());
                 bytes[i][o] = encoded.encodedBytes();
                 if (family(s.codec()).equals(brokenFamily)) {

@@ -16,12 +16,16 @@ public record Setting(String codec, ErrorBound bound) {
 
     /** The setting {@code codec} at a bound relative to each tensor's value range. */
     public static Setting relative(String codec, double fractionOfRange) {
-        Codecs.byName(codec); // fails listing the valid names
+        Codecs.configure(codec); // fails listing the valid codecs or settings
         return new Setting(codec, ErrorBound.relative(fractionOfRange));
     }
 
-    /** E.g. {@code smartdnn@rel0.01}. */
+    /** E.g. {@code smartdnn@rel0.01}, or the spec alone for codecs that take no bound ({@code int4:block=128}). */
     public String label() {
+        var c = Codecs.configure(codec);
+        if (c.isLossless() || !c.isErrorBounded()) {
+            return codec;
+        }
         return codec + "@" + (bound.kind() == ErrorBound.Kind.RELATIVE ? "rel" : "abs") + bound.value();
     }
 

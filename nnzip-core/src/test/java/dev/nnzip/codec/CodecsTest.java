@@ -9,8 +9,9 @@ import org.junit.jupiter.api.Test;
 
 class CodecsTest {
     @Test
-    void registryKnowsTheFourCodecsByNameAndId() {
-        assertThat(Codecs.names()).containsExactly("smartdnn", "sz", "uniform", "lossless");
+    void registryKnowsTheCodecsByNameAndId() {
+        assertThat(Codecs.names()).containsExactly("smartdnn", "sz", "uniform", "lossless", "int8", "int4", "fp16",
+                "bf16", "kmeans", "prune");
         Set<Integer> ids = new HashSet<>();
         for (WeightCodec c : Codecs.all()) {
             assertThat(Codecs.byName(c.name())).isSameAs(c);
@@ -24,7 +25,8 @@ class CodecsTest {
     @Test
     void unknownNamesListTheValidOnes() {
         assertThatThrownBy(() -> Codecs.byName("zip")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown codec 'zip', expected one of [smartdnn, sz, uniform, lossless]");
+                .hasMessage("unknown codec 'zip', expected one of [smartdnn, sz, uniform, lossless, int8, int4, fp16,"
+                        + " bf16, kmeans, prune]");
         assertThatThrownBy(() -> Codecs.byId(99)).isInstanceOf(MalformedInputException.class)
                 .hasMessageContaining("unknown codec id 99").hasMessageContaining("1=smartdnn");
     }

@@ -34,13 +34,17 @@ class MalformedPayloadTest {
     private static EncodedTensor encoded(String codec, Kind kind, double rel) {
         return ENCODED.computeIfAbsent(codec + kind + rel, k -> {
             float[] values = TestTensors.make(kind, N, 7);
-            return Codecs.byName(codec).encode("t", values, new int[] {25, 100}, ErrorBound.relative(rel), BLOCK);
+            return Codecs.configure(codec).encode("t", values, new int[] {25, 100}, ErrorBound.relative(rel), BLOCK);
         });
     }
 
+    /** Every codec with its defaults, plus the survey codecs' other settings and chains. */
     @Provide
     Arbitrary<String> codecs() {
-        return Arbitraries.of(Codecs.names());
+        List<String> specs = new ArrayList<>(Codecs.names());
+        specs.addAll(List.of("int8:asym=true", "int4:block=64", "kmeans:bits=2", "prune:sparsity=0.5+smartdnn",
+                "prune:threshold=0.01+int8", "prune:sparsity=0.9+kmeans"));
+        return Arbitraries.of(specs);
     }
 
     @Provide

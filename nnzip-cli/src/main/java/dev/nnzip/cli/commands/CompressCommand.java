@@ -29,7 +29,9 @@ public final class CompressCommand implements Callable<Integer> {
     Path output;
 
     @Option(names = "--codec", defaultValue = DEFAULT_CODEC,
-            description = "codec for the large layer weights: smartdnn, sz, uniform or lossless (default ${DEFAULT-VALUE})")
+            description = "codec for the large layer weights: smartdnn, sz, uniform or lossless (error-bounded), or a"
+                    + " survey codec with settings: int8[:asym=true], int4[:block=32..128], fp16, bf16,"
+                    + " kmeans[:bits=1..8], prune:sparsity=S|threshold=T[+CODEC] (default ${DEFAULT-VALUE})")
     String codec;
 
     @Option(names = "--error-bound", defaultValue = DEFAULT_BOUND, paramLabel = "B",
@@ -43,6 +45,11 @@ public final class CompressCommand implements Callable<Integer> {
     @Option(names = "--tensor", paramLabel = "REGEX=CODEC[:BOUND]",
             description = "override for weights whose name matches REGEX (repeatable), e.g. '.*embeddings.*=lossless'")
     Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Option(names = "--transform", paramLabel = "SPEC",
+            description = "graph transform applied before the codecs, e.g. lowrank:energy=0.95 (truncated SVD of"
+                    + " Gemm/MatMul/1x1 Conv weights, a layer split in two where that is smaller)")
+    String transform;
 
     @Option(names = "--threads", paramLabel = "N", description = "threads for verification decoding")
     Integer threads;
@@ -74,22 +81,39 @@ public final class CompressCommand implements Callable<Integer> {
         ErrorBound bound = absolute ? ErrorBound.absolute(errorBound) : ErrorBound.relative(errorBound);
         CompressionPolicy policy = CompressionPolicy.of(codec, bound);
         for (var e : overrides.entrySet()) {
-            String[] spec = e.getValue().split(":", 2);
+            String[] spec = splitBound(e.getValue());
             ErrorBound b = spec.length == 2 ? (absolute ? ErrorBound.absolute(Double.parseDouble(spec[1]))
                     : ErrorBound.relative(Double.parseDouble(spec[1]))) : bound;
             policy = policy.withRule(e.getKey(), spec[0], b);
         }
         int workers = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         if (maxAccuracyDrop != null) {
+            if (transform != null) {
+                throw new IllegalArgumentException("--max-accuracy-drop tunes codecs per layer and cannot be combined"
+                        + " with --transform (yet); run the transform first: --transform ... then tune its output");
+            }
             return TunedCompression.run(input, output, policy, codec, maxAccuracyDrop, dataset, data, sensitivityImages,
                     workers, json);
         }
         CompressionReport report;
         ProgressBar bar = new ProgressBar(json ? null : System.err, "compressing");
+        Path source = input;
+        if (transform != null) {
+            source = java.nio.file.Files.createTempFile(output.toAbsolutePath().getParent(), ".nnzip-transform",
+                    ".onnx");
+            for (String line : dev.nnzip.compress.transform.GraphTransforms.apply(transform, input, source)) {
+                System.err.println(line);
+            }
+        }
         try (Parallel parallel = new Parallel(workers)) {
-            report = ModelCompressor.compress(input, output, policy, parallel, bar::update);
+            report = ModelCompressor.compress(source, output, policy, parallel, bar::update);
+            // the ratio is against the model the user gave, not the transformed intermediate
+            report = new CompressionReport(java.nio.file.Files.size(input), report.compressedBytes(), report.tensors());
         } finally {
             bar.finish();
+            if (source != input) {
+                java.nio.file.Files.deleteIfExists(source);
+            }
         }
         if (json) {
             System.out.println(toJson(report));
@@ -97,6 +121,23 @@ public final class CompressCommand implements Callable<Integer> {
             print(report);
         }
         return 0;
+    }
+
+    /**
+     * {@code CODEC[:BOUND]} where CODEC may itself carry settings ({@code int4:block=64}): the text after the last colon
+     * is a bound only if it is a number.
+     */
+    static String[] splitBound(String value) {
+        int colon = value.lastIndexOf(':');
+        if (colon > 0) {
+            try {
+                Double.parseDouble(value.substring(colon + 1));
+                return new String[] {value.substring(0, colon), value.substring(colon + 1)};
+            } catch (NumberFormatException e) {
+                // the tail is a codec setting, not a bound
+            }
+        }
+        return new String[] {value};
     }
 
     private void print(CompressionReport r) {
@@ -121,6 +162,9 @@ public final class CompressCommand implements Callable<Integer> {
         root.put("input", input.toString());
         root.put("output", output.toString());
         root.put("codec", codec);
+        if (transform != null) {
+            root.put("transform", transform);
+        }
         root.put("error_bound", errorBound);
         root.put("error_bound_kind", absolute ? "absolute" : "relative");
         root.put("original_bytes", r.originalBytes());

@@ -46,6 +46,7 @@ public final class InspectCommand implements Callable<Integer> {
                     ArrayNode shape = r.putArray("shape");
                     Arrays.stream(t.shape()).forEach(shape::add);
                     r.put("codec", t.codec());
+                    r.put("codec_spec", spec(t));
                     r.put("error_bound", t.errorBound());
                     r.put("requested_bound", t.boundValue());
                     r.put("requested_bound_kind", t.boundKind() == 0 ? "absolute" : "relative");
@@ -66,11 +67,19 @@ public final class InspectCommand implements Callable<Integer> {
                     "bits/w", "ratio", "max |w-w'|", "blocks");
             for (NnzTensor t : f.tensors().values()) {
                 System.out.printf("%-40s %-9s %-18s %11.3g %7.2f %7.2fx %11.3g %6d%n",
-                        CompressCommand.abbreviate(t.name(), 40), t.codec(), Arrays.toString(t.shape()),
+                        CompressCommand.abbreviate(t.name(), 40), spec(t), Arrays.toString(t.shape()),
                         t.errorBound(), bitsPerWeight(t), ratio(t), t.maxError(), t.blocks().size());
             }
         }
         return 0;
+    }
+
+    /** The codec with the settings it recorded ({@code int4:block=64}); the bare name for codecs without settings. */
+    static String spec(NnzTensor t) {
+        if (!dev.nnzip.codec.Codecs.names().contains(t.codec())) {
+            return t.codec(); // "raw", or a codec this build does not know
+        }
+        return dev.nnzip.codec.Codecs.byName(t.codec()).describe(t.params());
     }
 
     static double bitsPerWeight(NnzTensor t) {

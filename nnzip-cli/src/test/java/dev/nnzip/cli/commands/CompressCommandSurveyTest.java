@@ -1,0 +1,63 @@
+package dev.nnzip.cli.commands;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nnzip.format.NnzFile;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code nnzip compress} with the survey codecs' settings, chains and graph transforms. */
+class CompressCommandSurveyTest {
+    static final Path LENET5 = Path.of(System.getProperty("nnzip.models.dir", "../models")).resolve("lenet5.onnx");
+
+    @TempDir
+    Path dir;
+
+    private static int run(StringWriter err, String... args) {
+        CommandLine cli = new CommandLine(new CompressCommand());
+        cli.setErr(new PrintWriter(err));
+        return cli.execute(args);
+    }
+
+    @Test
+    void tensorOverridesTellABoundFromACodecSetting() {
+        assertThat(CompressCommand.splitBound("int4:block=64")).containsExactly("int4:block=64");
+        assertThat(CompressCommand.splitBound("uniform:0.001")).containsExactly("uniform", "0.001");
+        assertThat(CompressCommand.splitBound("int4:block=64:0.5")).containsExactly("int4:block=64", "0.5");
+        assertThat(CompressCommand.splitBound("lossless")).containsExactly("lossless");
+    }
+
+    @Test
+    void codecSettingsAndChainsReachTheFile() throws Exception {
+        Path out = dir.resolve("a.nnz");
+        assertThat(run(new StringWriter(), LENET5.toString(), "-o", out.toString(), "--codec",
+                "prune:sparsity=0.5+int8", "--tensor", ".*classifier.*weight=int4:block=64", "--json")).isZero();
+        try (NnzFile f = NnzFile.open(out)) {
+            assertThat(f.tensors().values()).anySatisfy(t -> assertThat(t.codec()).isEqualTo("prune"));
+            assertThat(f.tensors().values()).anySatisfy(t -> assertThat(t.codec()).isEqualTo("int4"));
+        }
+    }
+
+    @Test
+    void transformRunsBeforeTheCodecs() throws Exception {
+        Path out = dir.resolve("t.nnz");
+        assertThat(run(new StringWriter(), LENET5.toString(), "-o", out.toString(), "--transform",
+                "filters:sparsity=0.5", "--codec", "lossless", "--json")).isZero();
+        try (NnzFile f = NnzFile.open(out)) {
+            assertThat(f.tensors().values()).anySatisfy(t -> assertThat(t.shape()).containsExactly(3, 1, 5, 5));
+        }
+        assertThat(dir.toFile().list()).containsExactly("t.nnz"); // the transformed intermediate is gone
+    }
+
+    @Test
+    void unknownSettingsListTheValidKeys() {
+        StringWriter err = new StringWriter();
+        assertThat(run(err, LENET5.toString(), "-o", dir.resolve("x.nnz").toString(), "--codec", "kmeans:k=16"))
+                .isNotZero();
+        assertThat(err.toString()).contains("unknown setting 'k' for codec 'kmeans'; valid: bits");
+    }
+}

@@ -1,0 +1,74 @@
+package dev.nnzip.compress.transform;
+
+import dev.nnzip.codec.CodecSettings;
+import dev.nnzip.codec.CodecSpec;
+import dev.nnzip.onnx.OnnxImporter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The graph transforms by name, configured with the codec spec syntax ({@code lowrank:energy=0.95}; several are chained
+ * with {@code +} and run in order), and the file-to-file entry point the CLI uses before compressing.
+ */
+public final class GraphTransforms {
+    private GraphTransforms() {
+    }
+
+    public static List<String> names() {
+        return List.of(LowRankTransform.NAME, FilterPruneTransform.NAME);
+    }
+
+    /** @throws IllegalArgumentException naming the valid transforms, keys and ranges */
+    public static List<GraphTransform> parse(String spec) {
+        List<GraphTransform> out = new ArrayList<>();
+        for (CodecSpec.Stage stage : CodecSpec.parse(spec).stages()) {
+            out.add(configure(stage.codec(), stage.settings()));
+        }
+        return out;
+    }
+
+    private static GraphTransform configure(String name, CodecSettings s) {
+        return switch (name) {
+            case LowRankTransform.NAME -> {
+                s.check(name, Map.of("energy", "share of Σσ² each factorised layer keeps, (0, 1], default 0.99"));
+                yield new LowRankTransform(s.getDouble(name, "energy", 0.99, Double.MIN_VALUE, 1));
+            }
+            case FilterPruneTransform.NAME -> {
+                s.check(name, Map.of("sparsity", "fraction of each eligible Conv's filters removed (smallest L1 norm"
+                        + " first), [0, 1), default 0.25"));
+                yield new FilterPruneTransform(s.getDouble(name, "sparsity", 0.25, 0, 0.999));
+            }
+            default -> throw new IllegalArgumentException("unknown transform '" + name + "', expected one of "
+                    + names());
+        };
+    }
+
+    /**
+     * Reads {@code in}, applies the transforms of {@code spec} in order and writes the result to {@code out}.
+     *
+     * @return one line per layer each transform considered
+     */
+    public static List<String> apply(String spec, Path in, Path out) throws IOException {
+        List<GraphTransform> transforms = parse(spec);
+        List<String> log = new ArrayList<>();
+        Path current = in;
+        for (GraphTransform t : transforms) {
+            byte[] bytes;
+            try (OnnxImporter.Imported model = OnnxImporter.read(current)) {
+                GraphTransform.Result r = t.apply(model.proto(), model.graph().weights());
+                log.addAll(r.log());
+                bytes = r.model().toByteArray();
+            }
+            Files.write(out, bytes);
+            current = out;
+        }
+        if (transforms.isEmpty()) {
+            Files.copy(in, out);
+        }
+        return log;
+    }
+}
