@@ -50,8 +50,9 @@ public final class LayerwiseTuner {
      * @param space       candidate settings per tensor; within one technique, from the tightest to the loosest
      * @param threads     threads for evaluation and encoding
      * @param maxRepairs  how many single-layer tightenings the verify-and-repair loop may make
+     * @param maxRelaxations how many single-layer loosenings to try (each verified) once the choice is within budget
      */
-    public record Options(double budget, List<Setting> space, int threads, int maxRepairs) {
+    public record Options(double budget, List<Setting> space, int threads, int maxRepairs, int maxRelaxations) {
         /**
          * The default space: lossless; {@code codec} at bounds relative to each tensor's range from 0.25 % to 16 % (each
          * step doubling: about one bit per weight less); and, from the survey's techniques, int4 in groups of 128 and
@@ -82,6 +83,10 @@ public final class LayerwiseTuner {
             if (threads < 1) {
                 throw new IllegalArgumentException("threads must be >= 1, was " + threads);
             }
+            if (maxRepairs < 0 || maxRelaxations < 0) {
+                throw new IllegalArgumentException("repairs and relaxations must be >= 0, were " + maxRepairs + ", "
+                        + maxRelaxations);
+            }
         }
     }
 
@@ -94,10 +99,11 @@ public final class LayerwiseTuner {
      *
      * @param predictedLoss sum of the chosen settings' single-tensor losses (the additive model)
      * @param repairs       tightenings the verification needed
+     * @param relaxations   loosenings the verification kept
      * @param evaluations   model evaluations made (sensitivity + verification)
      */
     public record Result(List<TensorChoice> choices, CompressionReport report, double baseline, double calibrated,
-                         double predictedLoss, int repairs, int evaluations, double heldOutBaseline,
+                         double predictedLoss, int repairs, int relaxations, int evaluations, double heldOutBaseline,
                          double heldOutScore, long wallMillis) {
         public double calibrationLoss() {
             return baseline - calibrated;
@@ -176,7 +182,7 @@ public final class LayerwiseTuner {
                 }
                 CompressionReport report = new CompressionReport(v.report.originalBytes(), Files.size(out),
                         v.report.tensors());
-                return new Result(choices, report, baseline, v.score, predicted, v.repairs, evaluations,
+                return new Result(choices, report, baseline, v.score, predicted, v.repairs, v.relaxations, evaluations,
                         heldOutBaseline, heldOutScore, (System.nanoTime() - start) / 1_000_000);
             } finally {
                 Files.deleteIfExists(temp);
@@ -233,37 +239,52 @@ public final class LayerwiseTuner {
         return new Candidates(space, bytes, loss);
     }
 
-    private record Verified(int[] choice, CompressionReport report, double score, int repairs) {
+    private record Verified(int[] choice, CompressionReport report, double score, int repairs, int relaxations) {
+    }
+
+    /** The whole model compressed with one setting per tuned tensor, and its measured score. */
+    private record Checked(CompressionReport report, double score) {
+    }
+
+    private Checked check(Path onnx, Path temp, CompressionPolicy base, List<Weight> tuned, Candidates c, int[] choice,
+                          QualityMetric metric, Parallel par) throws IOException {
+        CompressionPolicy policy = base;
+        for (int i = 0; i < tuned.size(); i++) {
+            Setting s = c.settings.get(choice[i]);
+            policy = policy.withRule(Pattern.quote(tuned.get(i).name()), s.codec(), s.bound());
+        }
+        CompressionReport report = ModelCompressor.compress(onnx, temp, policy, par, ModelCompressor.Progress.NONE);
+        try (Model m = Nnz.load(temp, MemoryMode.EAGER)) {
+            return new Checked(report, evaluate(metric, m));
+        }
     }
 
     /**
-     * Compresses with the choice and measures; while the loss exceeds the budget, moves one tensor to the next tighter
-     * setting: the one whose measured single-tensor loss shrinks most per byte the tightening costs.
+     * Compresses with the choice and measures. While the loss exceeds the budget, moves one tensor to a setting with a
+     * lower measured loss: the one whose loss shrinks most per byte the move costs (repair). Once within the budget,
+     * tries the opposite while there is room: moves one tensor to a smaller setting, the most bytes saved per point
+     * of predicted loss, and keeps the move only if the whole model still verifies (relaxation). Relaxing pays because
+     * the additive model is pessimistic: single-layer losses are pessimistic estimates, and the standard-error terms
+     * of separate layers add up to more than the whole model's.
      */
     private Verified verifyAndRepair(Path onnx, Path temp, CompressionPolicy base, List<Weight> tuned, Candidates c,
                                      int[] choice, double baseline, QualityMetric metric, Parallel par)
             throws IOException {
         int[] current = choice.clone();
-        for (int repairs = 0; ; repairs++) {
-            CompressionPolicy policy = base;
-            for (int i = 0; i < tuned.size(); i++) {
-                Setting s = c.settings.get(current[i]);
-                policy = policy.withRule(Pattern.quote(tuned.get(i).name()), s.codec(), s.bound());
-            }
-            CompressionReport report = ModelCompressor.compress(onnx, temp, policy, par, ModelCompressor.Progress.NONE);
-            double score;
-            try (Model m = Nnz.load(temp, MemoryMode.EAGER)) {
-                score = evaluate(metric, m);
-            }
+        int repairs = 0;
+        Checked ok;
+        while (true) {
+            Checked now = check(onnx, temp, base, tuned, c, current, metric, par);
             progress.step(String.format(java.util.Locale.ROOT, "verify: ratio %.2fx, loss %.3f (budget %.3f)",
-                    report.ratio(), baseline - score, options.budget()));
-            if (baseline - score <= options.budget() || repairs >= options.maxRepairs()) {
-                if (baseline - score > options.budget()) {
-                    throw new IllegalStateException(String.format(java.util.Locale.ROOT,
-                            "the tuned model still loses %.3f > budget %.3f after %d repairs", baseline - score,
-                            options.budget(), repairs));
-                }
-                return new Verified(current, report, score, repairs);
+                    now.report().ratio(), baseline - now.score(), options.budget()));
+            if (baseline - now.score() <= options.budget()) {
+                ok = now;
+                break;
+            }
+            if (repairs >= options.maxRepairs()) {
+                throw new IllegalStateException(String.format(java.util.Locale.ROOT,
+                        "the tuned model still loses %.3f > budget %.3f after %d repairs", baseline - now.score(),
+                        options.budget(), repairs));
             }
             int worst = -1;
             double worstRate = Double.NEGATIVE_INFINITY;
@@ -281,11 +302,60 @@ public final class LayerwiseTuner {
                 }
             }
             if (worst < 0) {
-                throw new IllegalStateException("the loss " + (baseline - score) + " exceeds the budget "
+                throw new IllegalStateException("the loss " + (baseline - now.score()) + " exceeds the budget "
                         + options.budget() + " with every tensor at its tightest setting");
             }
             current[worst] = tighter(c, worst, current[worst]);
+            repairs++;
         }
+        if (repairs > 0) { // the budget was hit from above: no room to relax
+            return new Verified(current, ok.report(), ok.score(), repairs, 0);
+        }
+        boolean[][] rejected = new boolean[tuned.size()][c.settings.size()];
+        int relaxations = 0;
+        boolean fileIsCurrent = true; // the temp file holds the kept choice, not an undone trial
+        for (int attempt = 0; attempt < options.maxRelaxations(); attempt++) {
+            int bestI = -1;
+            int bestO = -1;
+            double bestRate = 0;
+            for (int i = 0; i < tuned.size(); i++) {
+                for (int o = 0; o < c.settings.size(); o++) {
+                    long saved = c.bytes[i][current[i]] - c.bytes[i][o];
+                    if (saved <= 0 || rejected[i][o] || !(c.loss[i][o] <= options.budget())) {
+                        continue;
+                    }
+                    double added = Math.max(0, c.loss[i][o]) - Math.max(0, c.loss[i][current[i]]);
+                    double rate = saved / (Math.max(0, added) + options.budget() / 20 + 1e-9);
+                    if (rate > bestRate) {
+                        bestRate = rate;
+                        bestI = i;
+                        bestO = o;
+                    }
+                }
+            }
+            if (bestI < 0) {
+                break;
+            }
+            int[] trial = current.clone();
+            trial[bestI] = bestO;
+            Checked now = check(onnx, temp, base, tuned, c, trial, metric, par);
+            boolean keep = baseline - now.score() <= options.budget();
+            progress.step(String.format(java.util.Locale.ROOT, "relax %s -> %s: ratio %.2fx, loss %.3f: %s",
+                    tuned.get(bestI).name(), c.settings.get(bestO).label(), now.report().ratio(),
+                    baseline - now.score(), keep ? "kept" : "undone"));
+            fileIsCurrent = keep;
+            if (keep) {
+                current = trial;
+                ok = now;
+                relaxations++;
+            } else {
+                rejected[bestI][bestO] = true;
+            }
+        }
+        if (!fileIsCurrent) {
+            ok = check(onnx, temp, base, tuned, c, current, metric, par); // write the kept choice again
+        }
+        return new Verified(current, ok.report(), ok.score(), repairs, relaxations);
     }
 
     /**

@@ -34,7 +34,7 @@ class LayerwiseTunerTest {
         try (Model original = Nnz.load(LENET300, MemoryMode.EAGER)) {
             QualityMetric calibration = new AccuracyDropBound(test.range(0, 1500), 2, original);
             QualityMetric heldOut = new ClassificationAccuracy(test.range(5000, 6500), 2);
-            var options = new LayerwiseTuner.Options(0.2, LayerwiseTuner.Options.ladder("smartdnn"), 2, 8);
+            var options = new LayerwiseTuner.Options(0.2, LayerwiseTuner.Options.ladder("smartdnn"), 2, 8, 2);
             r = LayerwiseTuner.tune(LENET300, out, CompressionPolicy.of("smartdnn", ErrorBound.relative(0.01)),
                     calibration, calibration, heldOut, options, log::add);
         }

@@ -49,16 +49,16 @@ final class TunedCompression {
         ClassificationAccuracy heldOut = new ClassificationAccuracy(test.range(half, test.size()), threads);
         PrintStream log = System.err;
         LayerwiseTuner.Options options = new LayerwiseTuner.Options(maxDrop, LayerwiseTuner.Options.ladder(codec),
-                threads, 32);
+                threads, 32, 8);
         LayerwiseTuner.Result r = LayerwiseTuner.tune(input, output, base, sensitivity, calibration, heldOut, options,
                 json ? LayerwiseTuner.Progress.NONE : message -> log.println("tune: " + message));
         if (json) {
             System.out.println(toJson(input, output, maxDrop, r));
         } else {
-            System.out.printf(Locale.ROOT, "%s -> %s: %s -> %s, ratio %.2fx in %.1f s (%d evaluations, %d repairs)%n",
+            System.out.printf(Locale.ROOT, "%s -> %s: %s -> %s, ratio %.2fx in %.1f s (%d evaluations, %d repairs, %d relaxations)%n",
                     input.getFileName(), output.getFileName(), Format.bytes(r.report().originalBytes()),
                     Format.bytes(r.report().compressedBytes()), r.report().ratio(), r.wallMillis() / 1000.0,
-                    r.evaluations(), r.repairs());
+                    r.evaluations(), r.repairs(), r.relaxations());
             System.out.printf(Locale.ROOT, "calibration (%s): %.2f -> %.2f, lost %.2f pp (predicted %.2f, budget %.2f)%n",
                     calibration.describe(), r.baseline(), r.calibrated(), r.calibrationLoss(), r.predictedLoss(),
                     maxDrop);
@@ -89,6 +89,7 @@ final class TunedCompression {
         root.put("held_out_drop", r.heldOutLoss());
         root.put("evaluations", r.evaluations());
         root.put("repairs", r.repairs());
+        root.put("relaxations", r.relaxations());
         root.put("wall_seconds", r.wallMillis() / 1000.0);
         ArrayNode rows = root.putArray("tensors");
         for (var c : r.choices()) {
