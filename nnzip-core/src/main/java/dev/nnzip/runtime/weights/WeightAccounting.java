@@ -7,12 +7,14 @@ public final class WeightAccounting {
     private final AtomicLong resident = new AtomicLong();
     private final AtomicLong peak = new AtomicLong();
 
-    void add(long bytes) {
+    /** Counts {@code bytes} of decoded weights as resident (for code outside the stores that decodes weights). */
+    public void add(long bytes) {
         long now = resident.addAndGet(bytes);
         peak.accumulateAndGet(now, Math::max);
     }
 
-    void remove(long bytes) {
+    /** The {@code bytes} added earlier are no longer resident. */
+    public void remove(long bytes) {
         resident.addAndGet(-bytes);
     }
 
