@@ -37,8 +37,18 @@ public final class CompressionPolicy {
     private final ErrorBound bound;
     private final int minLossyValues;
     private final List<Rule> rules;
+    private final boolean foldBatchNorm;
 
     public CompressionPolicy(String codec, ErrorBound bound, int minLossyValues, List<Rule> rules) {
+        this(codec, bound, minLossyValues, rules, false);
+    }
+
+    /**
+     * @param foldBatchNorm fold Conv → BatchNormalization pairs into the Conv before compressing
+     *                      ({@link BatchNormFolder}); the .nnz then holds the folded graph
+     */
+    public CompressionPolicy(String codec, ErrorBound bound, int minLossyValues, List<Rule> rules,
+                             boolean foldBatchNorm) {
         Codecs.byName(codec); // fails listing the valid codecs
         for (Rule r : rules) {
             Codecs.byName(r.codec());
@@ -47,6 +57,7 @@ public final class CompressionPolicy {
         this.bound = bound;
         this.minLossyValues = minLossyValues;
         this.rules = List.copyOf(rules);
+        this.foldBatchNorm = foldBatchNorm;
     }
 
     public static CompressionPolicy of(String codec, ErrorBound bound) {
@@ -61,11 +72,15 @@ public final class CompressionPolicy {
         return bound;
     }
 
+    public boolean foldBatchNorm() {
+        return foldBatchNorm;
+    }
+
     /** A copy with one more override rule (tried before the earlier ones' defaults, after earlier rules). */
     public CompressionPolicy withRule(String regex, String ruleCodec, ErrorBound ruleBound) {
         List<Rule> r = new ArrayList<>(rules);
         r.add(new Rule(Pattern.compile(regex), ruleCodec, ruleBound));
-        return new CompressionPolicy(codec, bound, minLossyValues, r);
+        return new CompressionPolicy(codec, bound, minLossyValues, r, foldBatchNorm);
     }
 
     /** Decides for every weight of {@code graph}. */
