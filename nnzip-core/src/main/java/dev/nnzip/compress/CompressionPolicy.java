@@ -60,8 +60,9 @@ public final class CompressionPolicy {
         this.foldBatchNorm = foldBatchNorm;
     }
 
+    /** The default policy for one codec and bound: BatchNorm folding on, tensors below 1024 values lossless. */
     public static CompressionPolicy of(String codec, ErrorBound bound) {
-        return new CompressionPolicy(codec, bound, DEFAULT_MIN_LOSSY_VALUES, List.of());
+        return new CompressionPolicy(codec, bound, DEFAULT_MIN_LOSSY_VALUES, List.of(), true);
     }
 
     public String codec() {

@@ -86,7 +86,7 @@ public final class ModelCompressor {
         }
         WeightCodec codec = Codecs.byName(choice.codec());
         float[] values = t.floats();
-        EncodedTensor encoded = codec.encode(w.name(), values, t.shape(), choice.bound().toAbsolute(values));
+        EncodedTensor encoded = codec.encode(w.name(), values, t.shape(), choice.bound().toAbsolute(values, t.shape()));
         float[] back = codec.decode(encoded, parallel);
         double maxError = 0;
         for (int i = 0; i < values.length; i++) {

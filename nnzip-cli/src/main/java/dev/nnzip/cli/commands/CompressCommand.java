@@ -40,9 +40,9 @@ public final class CompressCommand implements Callable<Integer> {
     @Option(names = "--absolute", description = "read --error-bound as an absolute bound")
     boolean absolute;
 
-    @Option(names = "--relative-to", defaultValue = DEFAULT_RELATIVE_TO, paramLabel = "std|range",
-            description = "what a relative --error-bound is a fraction of: each tensor's standard deviation or its"
-                    + " value range max-min (default ${DEFAULT-VALUE})")
+    @Option(names = "--relative-to", defaultValue = DEFAULT_RELATIVE_TO, paramLabel = "range|channel|std",
+            description = "what a relative --error-bound is a fraction of: each tensor's value range max-min, the"
+                    + " smallest range of its output channels, or its standard deviation (default ${DEFAULT-VALUE})")
     String relativeTo;
 
     @Option(names = "--fold-batchnorm", negatable = true, defaultValue = "true", fallbackValue = "true",
@@ -66,7 +66,7 @@ public final class CompressCommand implements Callable<Integer> {
     static final String DEFAULT_CODEC = "smartdnn";
     static final String DEFAULT_BOUND = "0.01";
     static final String DEFAULT_RELATIVE_TO = "range";
-    static final String DEFAULT_MIN_LOSSY = "1024";
+    static final String DEFAULT_MIN_LOSSY = "" + CompressionPolicy.DEFAULT_MIN_LOSSY_VALUES;
 
     @Override
     public Integer call() throws Exception {
@@ -99,8 +99,9 @@ public final class CompressCommand implements Callable<Integer> {
         return switch (relativeTo) {
             case "std" -> ErrorBound.ofStd(value);
             case "range" -> ErrorBound.relative(value);
+            case "channel" -> ErrorBound.ofChannelRange(value);
             default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "--relative-to must be std or range, was '" + relativeTo + "'");
+                    "--relative-to must be range, channel or std, was '" + relativeTo + "'");
         };
     }
 
