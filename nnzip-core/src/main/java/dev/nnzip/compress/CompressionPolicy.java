@@ -31,7 +31,16 @@ public final class CompressionPolicy {
     public record Choice(String codec, ErrorBound bound) {
     }
 
-    public static final int DEFAULT_MIN_LOSSY_VALUES = 1024;
+    /**
+     * Below this, a layer weight stays exact. 256 keeps the first convolution of a grey-scale or RGB CNN exact (3×3 or
+     * 5×5 filters over 1–3 channels; measured sensitive on the reference VGG) and the header of a lossy stream from
+     * outweighing what it saves, while the depthwise and small 1×1 filters of MobileNetV2-style models (288–1000 values)
+     * become lossy. Measured in docs/BENCHMARKS.md.
+     */
+    public static final int DEFAULT_MIN_LOSSY_VALUES = 256;
+
+    /** A bias's bound is this fraction of the layer weights' bound. */
+    public static final double BIAS_BOUND_FRACTION = 0.1;
 
     private final String codec;
     private final ErrorBound bound;
@@ -87,14 +96,16 @@ public final class CompressionPolicy {
     /** Decides for every weight of {@code graph}. */
     public Map<String, Choice> decide(Graph graph) {
         Set<String> parameterOperands = parameterOperands(graph);
+        Set<String> biases = biasOperands(graph);
+        biases.removeAll(parameterOperands);
         Map<String, Choice> out = new java.util.LinkedHashMap<>();
         for (Weight w : graph.weights().values()) {
-            out.put(w.name(), choose(w, parameterOperands.contains(w.name())));
+            out.put(w.name(), choose(w, parameterOperands.contains(w.name()), biases.contains(w.name())));
         }
         return out;
     }
 
-    private Choice choose(Weight w, boolean parameterOperand) {
+    private Choice choose(Weight w, boolean parameterOperand, boolean bias) {
         if (w.dtype().storage() != DType.Storage.FLOAT) {
             return new Choice("raw", ErrorBound.exact());
         }
@@ -106,7 +117,26 @@ public final class CompressionPolicy {
         if (parameterOperand && Shapes.size(w.shape()) >= minLossyValues) {
             return new Choice(codec, bound);
         }
+        if (bias && !Codecs.byName(codec).isLossless()) {
+            return new Choice(codec, new ErrorBound(bound.kind(), bound.value() * BIAS_BOUND_FRACTION));
+        }
         return new Choice("lossless", ErrorBound.exact());
+    }
+
+    /** Names of weights used as the bias (input 2) of a Conv, ConvTranspose or Gemm. */
+    static Set<String> biasOperands(Graph graph) {
+        Set<String> names = new HashSet<>();
+        for (Node n : graph.nodes()) {
+            boolean layer = switch (n.opType()) {
+                case "Conv", "ConvTranspose", "Gemm" -> true;
+                default -> false;
+            };
+            if (layer && n.inputs().size() > 2 && n.input(2) != null && !n.input(2).isEmpty()) {
+                names.add(n.input(2));
+            }
+        }
+        names.retainAll(graph.weights().keySet());
+        return names;
     }
 
     /** Names of weights used as the weight operand of a parameter-carrying layer. */
