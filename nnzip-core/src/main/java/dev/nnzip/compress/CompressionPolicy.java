@@ -2,6 +2,7 @@ package dev.nnzip.compress;
 
 import dev.nnzip.codec.Codecs;
 import dev.nnzip.codec.ErrorBound;
+import dev.nnzip.codec.WeightCodec;
 import dev.nnzip.graph.Graph;
 import dev.nnzip.graph.Node;
 import dev.nnzip.graph.Weight;
@@ -33,14 +34,33 @@ public final class CompressionPolicy {
     public record Choice(String codec, ErrorBound bound) {
     }
 
-    public static final int DEFAULT_MIN_LOSSY_VALUES = 1024;
+    /**
+     * Below this, a layer weight stays exact. 256 keeps the first convolution of a grey-scale or RGB CNN exact (3×3 or
+     * 5×5 filters over 1–3 channels; measured sensitive on the reference VGG) and the header of a lossy stream from
+     * outweighing what it saves, while the depthwise and small 1×1 filters of MobileNetV2-style models (288–1000 values)
+     * become lossy. Measured in docs/BENCHMARKS.md.
+     */
+    public static final int DEFAULT_MIN_LOSSY_VALUES = 256;
+
+    /** A bias's bound is this fraction of the layer weights' bound. */
+    public static final double BIAS_BOUND_FRACTION = 0.1;
 
     private final String codec;
     private final ErrorBound bound;
     private final int minLossyValues;
     private final List<Rule> rules;
+    private final boolean foldBatchNorm;
 
     public CompressionPolicy(String codec, ErrorBound bound, int minLossyValues, List<Rule> rules) {
+        this(codec, bound, minLossyValues, rules, false);
+    }
+
+    /**
+     * @param foldBatchNorm fold Conv → BatchNormalization pairs into the Conv before compressing
+     *                      ({@link BatchNormFolder}); the .nnz then holds the folded graph
+     */
+    public CompressionPolicy(String codec, ErrorBound bound, int minLossyValues, List<Rule> rules,
+                             boolean foldBatchNorm) {
         Codecs.configure(codec); // a codec spec such as int4:block=64; fails listing the valid codecs or keys
         for (Rule r : rules) {
             Codecs.configure(r.codec());
@@ -49,10 +69,12 @@ public final class CompressionPolicy {
         this.bound = bound;
         this.minLossyValues = minLossyValues;
         this.rules = List.copyOf(rules);
+        this.foldBatchNorm = foldBatchNorm;
     }
 
+    /** The default policy for one codec and bound: BatchNorm folding on, tensors below 1024 values lossless. */
     public static CompressionPolicy of(String codec, ErrorBound bound) {
-        return new CompressionPolicy(codec, bound, DEFAULT_MIN_LOSSY_VALUES, List.of());
+        return new CompressionPolicy(codec, bound, DEFAULT_MIN_LOSSY_VALUES, List.of(), true);
     }
 
     public String codec() {
@@ -63,24 +85,30 @@ public final class CompressionPolicy {
         return bound;
     }
 
+    public boolean foldBatchNorm() {
+        return foldBatchNorm;
+    }
+
     /** A copy with one more override rule (tried before the earlier ones' defaults, after earlier rules). */
     public CompressionPolicy withRule(String regex, String ruleCodec, ErrorBound ruleBound) {
         List<Rule> r = new ArrayList<>(rules);
         r.add(new Rule(Pattern.compile(regex), ruleCodec, ruleBound));
-        return new CompressionPolicy(codec, bound, minLossyValues, r);
+        return new CompressionPolicy(codec, bound, minLossyValues, r, foldBatchNorm);
     }
 
     /** Decides for every weight of {@code graph}. */
     public Map<String, Choice> decide(Graph graph) {
         Set<String> parameterOperands = parameterOperands(graph);
+        Set<String> biases = biasOperands(graph);
+        biases.removeAll(parameterOperands);
         Map<String, Choice> out = new java.util.LinkedHashMap<>();
         for (Weight w : graph.weights().values()) {
-            out.put(w.name(), choose(w, parameterOperands.contains(w.name())));
+            out.put(w.name(), choose(w, parameterOperands.contains(w.name()), biases.contains(w.name())));
         }
         return out;
     }
 
-    private Choice choose(Weight w, boolean parameterOperand) {
+    private Choice choose(Weight w, boolean parameterOperand, boolean bias) {
         if (w.dtype().storage() != DType.Storage.FLOAT) {
             return new Choice("raw", ErrorBound.exact());
         }
@@ -92,7 +120,27 @@ public final class CompressionPolicy {
         if (parameterOperand && Shapes.size(w.shape()) >= minLossyValues) {
             return new Choice(codec, bound);
         }
+        WeightCodec layerCodec = Codecs.configure(codec);
+        if (bias && !layerCodec.isLossless() && layerCodec.isErrorBounded()) { // a bit width means nothing for a bias
+            return new Choice(codec, new ErrorBound(bound.kind(), bound.value() * BIAS_BOUND_FRACTION));
+        }
         return new Choice("lossless", ErrorBound.exact());
+    }
+
+    /** Names of weights used as the bias (input 2) of a Conv, ConvTranspose or Gemm. */
+    static Set<String> biasOperands(Graph graph) {
+        Set<String> names = new HashSet<>();
+        for (Node n : graph.nodes()) {
+            boolean layer = switch (n.opType()) {
+                case "Conv", "ConvTranspose", "Gemm" -> true;
+                default -> false;
+            };
+            if (layer && n.inputs().size() > 2 && n.input(2) != null && !n.input(2).isEmpty()) {
+                names.add(n.input(2));
+            }
+        }
+        names.retainAll(graph.weights().keySet());
+        return names;
     }
 
     /** Names of weights used as the weight operand of a parameter-carrying layer. */

@@ -5,7 +5,9 @@ import dev.nnzip.codec.EncodedBlock;
 import dev.nnzip.codec.EncodedTensor;
 import dev.nnzip.codec.ErrorBound;
 import dev.nnzip.codec.WeightCodec;
+import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.nnzip.format.NnzWriter;
+import dev.nnzip.graph.Graph;
 import dev.nnzip.graph.Weight;
 import dev.nnzip.kernels.Parallel;
 import dev.nnzip.onnx.OnnxImporter;
@@ -18,6 +20,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -41,14 +44,26 @@ public final class ModelCompressor {
     public static CompressionReport compress(Path onnx, Path out, CompressionPolicy policy, Parallel parallel,
                                              Progress progress) throws IOException {
         try (OnnxImporter.Imported model = OnnxImporter.read(onnx); NnzWriter writer = NnzWriter.create(out)) {
-            Map<String, CompressionPolicy.Choice> choices = policy.decide(model.graph());
+            ModelProto proto = model.proto();
+            Graph graph = model.graph();
+            if (policy.foldBatchNorm()) {
+                BatchNormFolder.Folded folded = BatchNormFolder.fold(proto, graph.weights());
+                if (folded.pairs() > 0) {
+                    // Unchanged weights keep their original (possibly memory-mapped) data; rewritten ones are inline.
+                    Map<String, Weight> unchanged = new HashMap<>(graph.weights());
+                    unchanged.keySet().removeAll(folded.rewritten());
+                    proto = folded.model();
+                    graph = OnnxImporter.convert(proto, unchanged);
+                }
+            }
+            Map<String, CompressionPolicy.Choice> choices = policy.decide(graph);
             List<CompressionReport.TensorReport> reports = new ArrayList<>();
             int done = 0;
-            for (Weight w : model.graph().weights().values()) {
+            for (Weight w : graph.weights().values()) {
                 reports.add(writeTensor(writer, w, choices.get(w.name()), parallel));
                 progress.tensorDone(++done, choices.size(), w.name());
             }
-            var stripped = WeightSplicer.withoutWeightData(model.proto(), model.graph().weights().values());
+            var stripped = WeightSplicer.withoutWeightData(proto, graph.weights().values());
             writer.finish(stripped.toByteArray());
             return new CompressionReport(Files.size(onnx), Files.size(out), reports);
         }
@@ -71,7 +86,7 @@ public final class ModelCompressor {
         }
         WeightCodec codec = Codecs.configure(choice.codec());
         float[] values = t.floats();
-        EncodedTensor encoded = codec.encode(w.name(), values, t.shape(), choice.bound());
+        EncodedTensor encoded = codec.encode(w.name(), values, t.shape(), choice.bound().toAbsolute(values, t.shape()));
         float[] back = codec.decode(encoded, parallel);
         double maxError = 0;
         for (int i = 0; i < values.length; i++) {

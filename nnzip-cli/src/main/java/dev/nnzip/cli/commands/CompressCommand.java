@@ -42,6 +42,19 @@ public final class CompressCommand implements Callable<Integer> {
     @Option(names = "--absolute", description = "read --error-bound as an absolute bound")
     boolean absolute;
 
+    @Option(names = "--relative-to", defaultValue = DEFAULT_RELATIVE_TO, paramLabel = "range|channel|std",
+            description = "what a relative --error-bound is a fraction of: each tensor's value range max-min, the"
+                    + " smallest range of its output channels, or its standard deviation (default ${DEFAULT-VALUE})")
+    String relativeTo;
+
+    @Option(names = "--fold-batchnorm", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "fold Conv->BatchNormalization pairs into the Conv before compressing (default ${DEFAULT-VALUE})")
+    boolean foldBatchNorm;
+
+    @Option(names = "--min-lossy", defaultValue = DEFAULT_MIN_LOSSY, paramLabel = "N",
+            description = "layer weights with fewer values than this stay lossless (default ${DEFAULT-VALUE})")
+    int minLossy;
+
     @Option(names = "--tensor", paramLabel = "REGEX=CODEC[:BOUND]",
             description = "override for weights whose name matches REGEX (repeatable), e.g. '.*embeddings.*=lossless'")
     Map<String, String> overrides = new LinkedHashMap<>();
@@ -75,15 +88,16 @@ public final class CompressCommand implements Callable<Integer> {
 
     static final String DEFAULT_CODEC = "smartdnn";
     static final String DEFAULT_BOUND = "0.01";
+    static final String DEFAULT_RELATIVE_TO = "range";
+    static final String DEFAULT_MIN_LOSSY = "" + CompressionPolicy.DEFAULT_MIN_LOSSY_VALUES;
 
     @Override
     public Integer call() throws Exception {
-        ErrorBound bound = absolute ? ErrorBound.absolute(errorBound) : ErrorBound.relative(errorBound);
-        CompressionPolicy policy = CompressionPolicy.of(codec, bound);
+        ErrorBound bound = bound(errorBound);
+        CompressionPolicy policy = new CompressionPolicy(codec, bound, minLossy, java.util.List.of(), foldBatchNorm);
         for (var e : overrides.entrySet()) {
             String[] spec = splitBound(e.getValue());
-            ErrorBound b = spec.length == 2 ? (absolute ? ErrorBound.absolute(Double.parseDouble(spec[1]))
-                    : ErrorBound.relative(Double.parseDouble(spec[1]))) : bound;
+            ErrorBound b = spec.length == 2 ? bound(Double.parseDouble(spec[1])) : bound;
             policy = policy.withRule(e.getKey(), spec[0], b);
         }
         int workers = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
@@ -140,6 +154,19 @@ public final class CompressCommand implements Callable<Integer> {
         return new String[] {value};
     }
 
+    private ErrorBound bound(double value) {
+        if (absolute) {
+            return ErrorBound.absolute(value);
+        }
+        return switch (relativeTo) {
+            case "std" -> ErrorBound.ofStd(value);
+            case "range" -> ErrorBound.relative(value);
+            case "channel" -> ErrorBound.ofChannelRange(value);
+            default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--relative-to must be range, channel or std, was '" + relativeTo + "'");
+        };
+    }
+
     private void print(CompressionReport r) {
         System.out.printf("%s -> %s: %s -> %s, ratio %.2fx%n", input.getFileName(), output.getFileName(),
                 Format.bytes(r.originalBytes()), Format.bytes(r.compressedBytes()), r.ratio());
@@ -166,7 +193,7 @@ public final class CompressCommand implements Callable<Integer> {
             root.put("transform", transform);
         }
         root.put("error_bound", errorBound);
-        root.put("error_bound_kind", absolute ? "absolute" : "relative");
+        root.put("error_bound_kind", absolute ? "absolute" : "relative to " + relativeTo);
         root.put("original_bytes", r.originalBytes());
         root.put("compressed_bytes", r.compressedBytes());
         root.put("ratio", r.ratio());

@@ -1,0 +1,61 @@
+package dev.nnzip.compress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nnzip.TestModels;
+import dev.nnzip.codec.ErrorBound;
+import dev.nnzip.onnx.OnnxImporter;
+import dev.nnzip.tensor.DType;
+import dev.nnzip.tensor.Tensor;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CompressionPolicyTest {
+    private static Tensor zeros(int... shape) {
+        return Tensor.zeros(DType.FLOAT, shape);
+    }
+
+    @Test
+    void layerWeightsLossyBiasesTighterSmallAndNormalizationExact() {
+        var model = TestModels.create()
+                .input("x", DType.FLOAT, 1, 8, 4, 4).output("y", DType.FLOAT, 1, 16, 4, 4)
+                .weight("first", zeros(8, 8, 1, 1))      // 64 values: below the minimum, exact
+                .weight("big", zeros(16, 8, 3, 3))       // 1152 values: lossy
+                .weight("big_bias", zeros(16))
+                .weight("scale", zeros(16)).weight("shift", zeros(16)).weight("mean", zeros(16))
+                .weight("var", zeros(16))
+                .node("Conv", "c0", new String[] {"x", "first"}, new String[] {"h"})
+                .node("Conv", "c1", new String[] {"h", "big", "big_bias"}, new String[] {"c"})
+                .node("BatchNormalization", "bn", new String[] {"c", "scale", "shift", "mean", "var"},
+                        new String[] {"y"})
+                .build();
+        ErrorBound bound = ErrorBound.relative(0.01);
+        Map<String, CompressionPolicy.Choice> d = CompressionPolicy.of("smartdnn", bound)
+                .decide(OnnxImporter.convert(model));
+
+        assertThat(d.get("big")).isEqualTo(new CompressionPolicy.Choice("smartdnn", bound));
+        assertThat(d.get("big_bias").codec()).isEqualTo("smartdnn");
+        assertThat(d.get("big_bias").bound().kind()).isEqualTo(ErrorBound.Kind.RELATIVE);
+        assertThat(d.get("big_bias").bound().value()).isEqualTo(0.01 * CompressionPolicy.BIAS_BOUND_FRACTION);
+        assertThat(d.get("first").codec()).isEqualTo("lossless");
+        for (String bn : new String[] {"scale", "shift", "mean", "var"}) {
+            assertThat(d.get(bn).codec()).as(bn).isEqualTo("lossless");
+        }
+    }
+
+    @Test
+    void losslessDefaultKeepsBiasesExactAndRulesComeFirst() {
+        var model = TestModels.create()
+                .input("x", DType.FLOAT, 1, 300).output("y", DType.FLOAT, 1, 4)
+                .weight("w", zeros(300, 4)).weight("b", zeros(4))
+                .node("Gemm", "fc", new String[] {"x", "w", "b"}, new String[] {"y"})
+                .build();
+        var graph = OnnxImporter.convert(model);
+        assertThat(CompressionPolicy.of("lossless", ErrorBound.exact()).decide(graph).get("b").codec())
+                .isEqualTo("lossless");
+        var ruled = CompressionPolicy.of("smartdnn", ErrorBound.relative(0.01))
+                .withRule("b", "lossless", ErrorBound.exact()).decide(graph);
+        assertThat(ruled.get("b").codec()).isEqualTo("lossless");
+        assertThat(ruled.get("w").codec()).isEqualTo("smartdnn");
+    }
+}
