@@ -30,12 +30,13 @@ class EmbeddingFidelityTest {
 
     @Test
     void nearestNeighbourAgreementCountsChangedNeighbours() {
-        // Original: 0~1 close, 2~3 close. Candidate moves sentence 3 next to 0, changing the neighbours of 0, 2 and 3.
+        // Original: 0~1 close, 2~3 close. The candidate moves sentence 3 next to 0: sentence 0's and 3's nearest
+        // neighbours change (0 -> 3 instead of 1, 3 -> 0 instead of 2); 1's (still 0) and 2's (still 3) do not.
         float[][] a = {{1, 0, 0}, {0.9f, 0.1f, 0}, {0, 0, 1}, {0, 0.2f, 0.9f}};
-        float[][] b = {{1, 0, 0}, {0.7f, 0.6f, 0}, {0, 0, 1}, {1, 0.05f, 0}};
+        float[][] b = {{1, 0, 0}, {0.9f, 0.1f, 0}, {0, 0, 1}, {0.95f, 0, 0.1f}};
         assertThat(EmbeddingFidelity.nearestNeighbours(a)).containsExactly(1, 0, 3, 2);
-        assertThat(EmbeddingFidelity.nearestNeighbours(b)).containsExactly(3, 0, 1, 0);
-        assertThat(EmbeddingFidelity.compare(a, b).nnAgreement()).isEqualTo(1.0 / 4);
+        assertThat(EmbeddingFidelity.nearestNeighbours(b)).containsExactly(3, 0, 3, 0);
+        assertThat(EmbeddingFidelity.compare(a, b).nnAgreement()).isEqualTo(2.0 / 4);
     }
 
     @Test
