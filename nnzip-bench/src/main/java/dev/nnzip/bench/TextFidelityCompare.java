@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code nnzip-bench fidelity ORIGINAL CANDIDATE --tokenizer T --text FILE [--json]}: the same report as
+ * {@code nnzip-bench fidelity ORIGINAL CANDIDATE... --tokenizer T --text FILE [--json]}: the same report as
  * {@code nnzip fidelity}, but either model may run on ONNX Runtime (prefix {@code ort:}), e.g. the int8 MiniLM.
  */
 @Command(name = "fidelity", mixinStandardHelpOptions = true,
@@ -22,8 +22,8 @@ final class TextFidelityCompare implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "ORIGINAL", description = "[nnzip:|ort:]model (.onnx; .nnz with nnzip)")
     String original;
 
-    @Parameters(index = "1", paramLabel = "CANDIDATE", description = "[nnzip:|ort:]model")
-    String candidate;
+    @Parameters(index = "1..*", paramLabel = "CANDIDATE", description = "[nnzip:|ort:]model, one or more")
+    List<String> candidates;
 
     @Option(names = "--tokenizer", required = true, paramLabel = "tokenizer.json")
     Path tokenizer;
@@ -41,17 +41,17 @@ final class TextFidelityCompare implements Callable<Integer> {
     public Integer call() throws Exception {
         List<String> sentences = TextLines.read(text);
         float[][] a = embed(original, sentences);
-        float[][] b = embed(candidate, sentences);
-        EmbeddingFidelity f = EmbeddingFidelity.compare(a, b);
-        Path candidatePath = Engine.pathOf(candidate);
-        double ratio = (double) Files.size(Engine.pathOf(original)) / Files.size(candidatePath);
-        if (json) {
-            System.out.println(f.toJson().replaceFirst("}$", String.format(Locale.ROOT,
-                    ", \"original\": \"%s\", \"candidate\": \"%s\", \"size_ratio\": %.4f}", original, candidate,
-                    ratio)));
-        } else {
-            System.out.printf(Locale.ROOT, "%s vs %s (file size ratio %.2fx)%n%s%n", candidate, original, ratio,
-                    f.toText());
+        for (String candidate : candidates) {
+            EmbeddingFidelity f = EmbeddingFidelity.compare(a, embed(candidate, sentences));
+            double ratio = (double) Files.size(Engine.pathOf(original)) / Files.size(Engine.pathOf(candidate));
+            if (json) {
+                System.out.println(f.toJson().replaceFirst("}$", String.format(Locale.ROOT,
+                        ", \"original\": \"%s\", \"candidate\": \"%s\", \"size_ratio\": %.4f}",
+                        Engine.pathOf(original).getFileName(), Engine.pathOf(candidate).getFileName(), ratio)));
+            } else {
+                System.out.printf(Locale.ROOT, "%s vs %s (file size ratio %.2fx)%n%s%n%n", candidate, original, ratio,
+                        f.toText());
+            }
         }
         return 0;
     }

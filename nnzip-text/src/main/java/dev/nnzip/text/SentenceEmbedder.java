@@ -1,5 +1,8 @@
 package dev.nnzip.text;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -19,13 +22,29 @@ public interface SentenceEmbedder extends AutoCloseable {
         return TextEmbedder.DEFAULT_BATCH;
     }
 
-    /** One row per sentence, in order; an empty sentence is embedded too (as [CLS] [SEP]). */
+    /**
+     * One row per sentence, in input order; an empty sentence is embedded too (as [CLS] [SEP]). Sentences are batched
+     * in order of token count so that each batch pads little (padding is masked, so it changes no result beyond
+     * float rounding, but it costs time).
+     */
     default float[][] embed(List<String> sentences) {
+        TokenBatch all = tokenizer().encode(sentences);
+        Integer[] order = new Integer[sentences.size()];
+        Arrays.setAll(order, i -> i);
+        Arrays.sort(order, Comparator.comparingInt(i -> all.ids().get(i).length));
         float[][] out = new float[sentences.size()][];
-        for (int from = 0; from < sentences.size(); from += batchSize()) {
-            int to = Math.min(sentences.size(), from + batchSize());
-            float[][] part = embedBatch(tokenizer().encode(sentences.subList(from, to)));
-            System.arraycopy(part, 0, out, from, part.length);
+        for (int from = 0; from < order.length; from += batchSize()) {
+            int to = Math.min(order.length, from + batchSize());
+            List<long[]> ids = new ArrayList<>(to - from);
+            List<long[]> types = new ArrayList<>(to - from);
+            for (int k = from; k < to; k++) {
+                ids.add(all.ids().get(order[k]));
+                types.add(all.typeIds().get(order[k]));
+            }
+            float[][] part = embedBatch(TokenBatch.of(ids, types));
+            for (int k = from; k < to; k++) {
+                out[order[k]] = part[k - from];
+            }
         }
         return out;
     }
