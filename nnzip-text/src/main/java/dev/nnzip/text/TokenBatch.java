@@ -4,6 +4,7 @@ import dev.nnzip.InvalidInputException;
 import dev.nnzip.graph.ValueInfo;
 import dev.nnzip.tensor.DType;
 import dev.nnzip.tensor.Tensor;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,15 @@ public record TokenBatch(List<long[]> ids, List<long[]> typeIds, int length) {
     public TokenBatch {
         ids = List.copyOf(ids);
         typeIds = List.copyOf(typeIds);
+        if (ids.size() != typeIds.size()) {
+            throw new IllegalArgumentException(ids.size() + " id rows but " + typeIds.size() + " type-id rows");
+        }
+        for (int b = 0; b < ids.size(); b++) {
+            if (ids.get(b).length > length || typeIds.get(b).length != ids.get(b).length) {
+                throw new IllegalArgumentException("sentence " + b + " has " + ids.get(b).length + " ids and "
+                        + typeIds.get(b).length + " type ids; both must be equal and <= the batch length " + length);
+            }
+        }
     }
 
     public static TokenBatch of(List<long[]> ids, List<long[]> typeIds) {
@@ -39,7 +49,7 @@ public record TokenBatch(List<long[]> ids, List<long[]> typeIds, int length) {
     public long[][] mask() {
         long[][] m = new long[size()][length];
         for (int b = 0; b < size(); b++) {
-            java.util.Arrays.fill(m[b], 0, ids.get(b).length, 1L);
+            Arrays.fill(m[b], 0, ids.get(b).length, 1L);
         }
         return m;
     }
@@ -70,7 +80,7 @@ public record TokenBatch(List<long[]> ids, List<long[]> typeIds, int length) {
             long[] flat = switch (in.name()) {
                 case INPUT_IDS -> padded(ids);
                 case TOKEN_TYPE_IDS -> padded(typeIds);
-                case ATTENTION_MASK -> padded(java.util.Arrays.stream(mask()).toList());
+                case ATTENTION_MASK -> padded(Arrays.asList(mask()));
                 default -> throw new InvalidInputException("the model input '" + in.name() + "' is not a tokenizer "
                         + "output; a text-embedding model may take only " + List.of(INPUT_IDS, ATTENTION_MASK,
                         TOKEN_TYPE_IDS));
