@@ -49,7 +49,7 @@ nnzip_ensure_npm() {
 # Builds the CLI jar when it is missing or older than any source file.
 nnzip_ensure_jar() {
   local jar="$nnzip_root/nnzip-cli/target/nnzip.jar"
-  if [ ! -f "$jar" ] || [ -n "$(find "$nnzip_root"/nnzip-core/src/main "$nnzip_root"/nnzip-cli/src/main "$nnzip_root"/models \
+  if [ ! -f "$jar" ] || [ -n "$(find "$nnzip_root"/nnzip-core/src/main "$nnzip_root"/nnzip-text/src/main "$nnzip_root"/nnzip-cli/src/main "$nnzip_root"/models \
         "$nnzip_root"/pom.xml "$nnzip_root"/nnzip-*/pom.xml -newer "$jar" -type f 2>/dev/null | head -n 1)" ]; then
     echo "Building nnzip (first run or sources changed)..." >&2
     (cd "$nnzip_root" && ./mvnw -q -B -DskipTests package -pl nnzip-cli -am >&2) || return 1

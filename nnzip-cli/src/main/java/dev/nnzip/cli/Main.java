@@ -7,6 +7,8 @@ import dev.nnzip.cli.commands.EvalCommand;
 import dev.nnzip.cli.commands.ExportCommand;
 import dev.nnzip.cli.commands.InspectCommand;
 import dev.nnzip.cli.commands.DemoCommand;
+import dev.nnzip.cli.commands.EmbedCommand;
+import dev.nnzip.cli.commands.FidelityCommand;
 import dev.nnzip.cli.commands.InfoCommand;
 import dev.nnzip.cli.commands.RunCommand;
 import picocli.CommandLine;
@@ -16,7 +18,8 @@ import picocli.CommandLine.Command;
 @Command(name = "nnzip", mixinStandardHelpOptions = true, version = "nnzip 0.1.0",
         description = "Compress trained neural networks (Smart-DNN+) and run them in pure Java with little memory.",
         subcommands = {DemoCommand.class, CompressCommand.class, RunCommand.class, EvalCommand.class, BenchCommand.class,
-            InspectCommand.class, ExportCommand.class, InfoCommand.class, CompareCommand.class,
+            InspectCommand.class, ExportCommand.class, InfoCommand.class, CompareCommand.class, EmbedCommand.class,
+            FidelityCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {

@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""Builds the fixed English evaluation corpus for the text-embedding fidelity tool (issue 5) from the Debian
+`fortunes` package (/usr/share/games/fortunes). Deterministic: the same package version gives the same file.
+
+Selection rules, applied in this order:
+  1. Files: every fortune database in the directory (names without an extension, sorted; the .dat index and the .u8
+     copies are skipped; the offensive `off/` subdirectory is not read).
+  2. Fortunes are the text between lines holding a single '%'. Fortunes with tab- or deeply space-indented lines
+     (poems, dialogues, code, ASCII art) are skipped; attribution lines (starting with '--') are dropped.
+  3. The remaining lines are joined with single spaces and split into sentences after '.', '!' or '?' followed by
+     whitespace and an upper-case letter.
+  4. A sentence is kept when it is 30..240 characters, has at least 6 words, starts with an upper-case letter,
+     ends with '.', '!' or '?', is printable ASCII (no control characters) and has no '[', '{', '<' or '|' (markup).
+  5. Duplicates (case- and whitespace-insensitive) are dropped, keeping the first; order is file order.
+  6. At most MAX_SENTENCES are kept: when there are more, every k-th sentence is taken (k = ceil(n / MAX)).
+
+Usage: make_corpus.py [FORTUNES_DIR] [OUTPUT]
+"""
+import math
+import os
+import re
+import sys
+
+MAX_SENTENCES = 1200
+SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+MARKUP = set("[{<|")
+
+
+def fortunes(path):
+    with open(path, encoding="utf-8", errors="replace") as f:
+        text = f.read()
+    for block in re.split(r"^%\s*$", text, flags=re.MULTILINE):
+        lines = [ln.rstrip() for ln in block.strip("\n").split("\n")]
+        if any(ln.startswith("\t") or ln.startswith("    ") for ln in lines):
+            continue
+        kept = [ln.strip() for ln in lines if ln.strip() and not ln.strip().startswith("--")]
+        if kept:
+            yield " ".join(kept)
+
+
+def keep(sentence):
+    return (30 <= len(sentence) <= 240
+            and len(sentence.split()) >= 6
+            and sentence[0].isupper()
+            and sentence[-1] in ".!?"
+            and all(32 <= ord(c) < 127 for c in sentence)
+            and not MARKUP.intersection(sentence))
+
+
+def main():
+    src = sys.argv[1] if len(sys.argv) > 1 else "/usr/share/games/fortunes"
+    out = sys.argv[2] if len(sys.argv) > 2 else os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "..", "..", "data", "corpus", "fortunes-sentences.txt")
+    names = sorted(n for n in os.listdir(src) if "." not in n and os.path.isfile(os.path.join(src, n)))
+    seen, sentences = set(), []
+    for name in names:
+        for fortune in fortunes(os.path.join(src, name)):
+            for s in SPLIT.split(re.sub(r"\s+", " ", fortune).strip()):
+                key = " ".join(s.lower().split())
+                if keep(s) and key not in seen:
+                    seen.add(key)
+                    sentences.append(s)
+    step = max(1, math.ceil(len(sentences) / MAX_SENTENCES))
+    chosen = sentences[::step]
+    with open(out, "w", encoding="utf-8", newline="\n") as f:
+        f.write("\n".join(chosen) + "\n")
+    print(f"{len(chosen)} sentences (of {len(sentences)} candidates from {len(names)} files) -> {out}")
+
+
+if __name__ == "__main__":
+    main()
