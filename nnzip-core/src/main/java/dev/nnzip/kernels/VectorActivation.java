@@ -100,7 +100,7 @@ final class VectorActivation {
         FloatVector b = FloatVector.broadcast(S, bias);
         FloatVector one = FloatVector.broadcast(S, 1f);
         for (int i = from; i < to; i += L) {
-            FloatVector e = load(x, i, addBias, b).neg().lanewise(VectorOperators.EXP);
+            FloatVector e = VectorExp.exp(load(x, i, addBias, b).neg());
             one.div(e.add(one)).intoArray(x, i);
         }
     }

@@ -2,7 +2,7 @@ package dev.nnzip.kernels;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -510,6 +510,32 @@ final class VectorSgemm {
         c51.intoArray(c, o + L);
     }
 
+    /** Rotations by L/2, L/4, …, 1 lanes: the fixed pairing of {@link #sum}. */
+    private static final VectorShuffle<Float>[] HALVES = halves();
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] halves() {
+        int steps = Integer.numberOfTrailingZeros(L);
+        VectorShuffle<Float>[] out = new VectorShuffle[steps];
+        for (int i = 0, half = L / 2; i < steps; i++, half /= 2) {
+            out[i] = VectorShuffle.iota(S, half, 1, true);
+        }
+        return out;
+    }
+
+    /**
+     * The sum of the lanes in a fixed order (pairwise: halves, then quarters, ...). Not {@code reduceLanes(ADD)}: its
+     * order is unspecified and differs between the interpreter's Java fallback and C2's intrinsic, so a model's output
+     * changed in its last bits once the JIT had compiled the kernel (caught by the test that runs every memory mode and
+     * demands bit-identical outputs).
+     */
+    static float sum(FloatVector v) {
+        for (VectorShuffle<Float> rotate : HALVES) {
+            v = v.add(v.rearrange(rotate));
+        }
+        return v.lane(0);
+    }
+
     // ---- matrix-vector (M == 1) -------------------------------------------------------------------------------------
 
     /** Columns [j0, j1) of the 1 × N product, for a row-major or packed B (j0 then starts a panel). */
@@ -734,22 +760,22 @@ final class VectorSgemm {
             s32 = x.fma(y2, s32);
             s33 = x.fma(y3, s33);
         }
-        out[0] = s00.reduceLanes(VectorOperators.ADD);
-        out[1] = s01.reduceLanes(VectorOperators.ADD);
-        out[2] = s02.reduceLanes(VectorOperators.ADD);
-        out[3] = s03.reduceLanes(VectorOperators.ADD);
-        out[4] = s10.reduceLanes(VectorOperators.ADD);
-        out[5] = s11.reduceLanes(VectorOperators.ADD);
-        out[6] = s12.reduceLanes(VectorOperators.ADD);
-        out[7] = s13.reduceLanes(VectorOperators.ADD);
-        out[8] = s20.reduceLanes(VectorOperators.ADD);
-        out[9] = s21.reduceLanes(VectorOperators.ADD);
-        out[10] = s22.reduceLanes(VectorOperators.ADD);
-        out[11] = s23.reduceLanes(VectorOperators.ADD);
-        out[12] = s30.reduceLanes(VectorOperators.ADD);
-        out[13] = s31.reduceLanes(VectorOperators.ADD);
-        out[14] = s32.reduceLanes(VectorOperators.ADD);
-        out[15] = s33.reduceLanes(VectorOperators.ADD);
+        out[0] = sum(s00);
+        out[1] = sum(s01);
+        out[2] = sum(s02);
+        out[3] = sum(s03);
+        out[4] = sum(s10);
+        out[5] = sum(s11);
+        out[6] = sum(s12);
+        out[7] = sum(s13);
+        out[8] = sum(s20);
+        out[9] = sum(s21);
+        out[10] = sum(s22);
+        out[11] = sum(s23);
+        out[12] = sum(s30);
+        out[13] = sum(s31);
+        out[14] = sum(s32);
+        out[15] = sum(s33);
         for (int kk = kv; kk < k; kk++) {
             for (int r = 0; r < 4; r++) {
                 float xr = a[ao + r * lda + kk];
@@ -774,10 +800,10 @@ final class VectorSgemm {
             s2 = x.fma(FloatVector.fromArray(S, b, b2 + kk), s2);
             s3 = x.fma(FloatVector.fromArray(S, b, b3 + kk), s3);
         }
-        out[0] = s0.reduceLanes(VectorOperators.ADD);
-        out[1] = s1.reduceLanes(VectorOperators.ADD);
-        out[2] = s2.reduceLanes(VectorOperators.ADD);
-        out[3] = s3.reduceLanes(VectorOperators.ADD);
+        out[0] = sum(s0);
+        out[1] = sum(s1);
+        out[2] = sum(s2);
+        out[3] = sum(s3);
         for (int kk = kv; kk < k; kk++) {
             float x = a[ao + kk];
             out[0] += x * b[bo + kk];
@@ -793,7 +819,7 @@ final class VectorSgemm {
         for (int kk = 0; kk < kv; kk += L) {
             s = FloatVector.fromArray(S, a, ao + kk).fma(FloatVector.fromArray(S, b, bo + kk), s);
         }
-        float d = s.reduceLanes(VectorOperators.ADD);
+        float d = sum(s);
         for (int kk = kv; kk < k; kk++) {
             d += a[ao + kk] * b[bo + kk];
         }

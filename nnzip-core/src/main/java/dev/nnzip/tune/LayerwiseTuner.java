@@ -190,13 +190,19 @@ public final class LayerwiseTuner {
         }
     }
 
-    /** The weights the base policy compresses lossily: what there is to tune. */
+    /**
+     * What there is to tune: the weights the base policy gives its layer codec at its layer bound (the large weight
+     * operands of Conv/Gemm/MatMul/Gather). Biases (which the policy keeps at a tighter bound), normalization
+     * parameters and small tensors keep the policy's choice: they are a few percent of the bytes and not worth a
+     * sensitivity measurement each.
+     */
     private static List<Weight> tunedTensors(Graph graph, CompressionPolicy base) {
         Map<String, CompressionPolicy.Choice> decided = base.decide(graph);
         List<Weight> out = new ArrayList<>();
         for (Weight w : graph.weights().values()) {
-            String codec = decided.get(w.name()).codec();
-            if (!codec.equals("raw") && !Codecs.configure(codec).isLossless()) {
+            CompressionPolicy.Choice c = decided.get(w.name());
+            if (c.codec().equals(base.codec()) && c.bound().equals(base.bound())
+                    && !Codecs.configure(c.codec()).isLossless()) {
                 out.add(w);
             }
         }

@@ -1,5 +1,6 @@
 package dev.nnzip.ops.math;
 
+import dev.nnzip.kernels.VectorExp;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -9,7 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Float32 erf over arrays with the Vector API: the same two formulas as {@link Erf#erf(float)} (odd Taylor polynomial
  * for |x| &lt; 0.5, Hastings' rational approximation A&amp;S 7.1.26 above), evaluated for a whole vector of lanes at
- * once in float arithmetic, with the exponential from {@code VectorOperators.EXP} (an SVML intrinsic on x86).
+ * once in float arithmetic, with the exponential from {@link VectorExp} (bit-identical in every JIT tier).
  *
  * <p>Why: Erf on the [batch, seq, 4·hidden] feed-forward activations of BERT-style models ran one scalar double erf per
  * element and was ~15 % of MiniLM's latency. Float evaluation adds a few float ulp of rounding to the 1.5e-7 absolute
@@ -55,7 +56,7 @@ final class VectorErf {
             q = q.mul(t).add(-0.284496736f);
             q = q.mul(t).add(0.254829592f);
             q = q.mul(t);
-            FloatVector e = z.neg().lanewise(VectorOperators.EXP);
+            FloatVector e = VectorExp.exp(z.neg());
             FloatVector large = q.mul(e).neg().add(1f);
             // erf is odd: copy x's sign bit onto the non-negative magnitude.
             IntVector sign = x.reinterpretAsInts().and(Integer.MIN_VALUE);

@@ -1,12 +1,13 @@
 package dev.nnzip.ops.norm;
 
+import dev.nnzip.kernels.VectorExp;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Softmax of one contiguous float lane with the Vector API: max, then {@code e^(x - max)} through
- * {@code VectorOperators.EXP} (an SVML intrinsic on x86) with a vector sum, then the scale. Attention softmax over
+ * {@link VectorExp} (bit-identical in every JIT tier) with a vector sum, then the scale. Attention softmax over
  * [batch, heads, seq, seq] scores was ~10 % of MiniLM's latency as a scalar double-exp loop. Loaded only when the
  * kernels are vectorised (see {@code KernelSupport}); the caller keeps the scalar path otherwise.
  */
@@ -31,11 +32,18 @@ final class VectorSoftmax {
         }
         FloatVector vsum = FloatVector.zero(S);
         for (i = base; i < vecEnd; i += S.length()) {
-            FloatVector e = FloatVector.fromArray(S, x, i).sub(max).lanewise(VectorOperators.EXP);
+            FloatVector e = VectorExp.exp(FloatVector.fromArray(S, x, i).sub(max));
             e.intoArray(out, i);
             vsum = vsum.add(e);
         }
-        double sum = vsum.reduceLanes(VectorOperators.ADD);
+        // Lanes summed in order, not with reduceLanes(ADD), whose order differs between the interpreter and C2: the
+        // same input would give different bits before and after the JIT compiled this method.
+        float[] lanes = new float[S.length()];
+        vsum.intoArray(lanes, 0);
+        double sum = 0;
+        for (float v : lanes) {
+            sum += v;
+        }
         for (; i < end; i++) {
             float e = (float) Math.exp(x[i] - max);
             out[i] = e;
