@@ -100,66 +100,6 @@ public final class NnzWeight implements Weight {
         return Tensor.wrap(entry.dtype(), entry.shape(), out);
     }
 
-    @Override
-    public boolean decodesRowsPartially() {
-        return codec != null && entry.shape().length >= 1;
-    }
-
-    @Override
-    public long partialDecodeScratchBytes() {
-        return 4L * Math.min(blockValues(), Shapes.size(entry.shape()));
-    }
-
-    /**
-     * Only the blocks that hold the rows are read and decoded, one at a time into a block-sized scratch buffer, so the
-     * memory needed is the result plus one block whatever the table's size (MiniLM's 30,522 × 384 word embeddings:
-     * a 20-token sentence decodes at most 20 blocks of 64 Ki values instead of 11.7 M values).
-     */
-    @Override
-    public Tensor decodeRows(int[] rows) {
-        if (!decodesRowsPartially()) {
-            return Weight.super.decodeRows(rows);
-        }
-        int[] shape = entry.shape();
-        int rowSize = shape[0] == 0 ? 0 : Shapes.size(shape) / shape[0];
-        int per = blockValues();
-        int[] outShape = shape.clone();
-        outShape[0] = rows.length;
-        float[] out = new float[rows.length * rowSize];
-        // Which blocks are needed, in file order, and for each the output rows that read from it.
-        java.util.TreeMap<Integer, List<Integer>> byBlock = new java.util.TreeMap<>();
-        for (int i = 0; i < rows.length; i++) {
-            java.util.Objects.checkIndex(rows[i], shape[0]);
-            if (rowSize == 0) {
-                continue;
-            }
-            long first = (long) rows[i] * rowSize;
-            for (int b = (int) (first / per); b <= (int) ((first + rowSize - 1) / per); b++) {
-                byBlock.computeIfAbsent(b, k -> new ArrayList<>()).add(i);
-            }
-        }
-        boolean[] wanted = new boolean[entry.blocks().size()];
-        byBlock.keySet().forEach(b -> wanted[b] = true);
-        TensorDecoder decoder = decoder(wanted);
-        float[] scratch = new float[Math.min(per, Shapes.size(shape))];
-        guarded(() -> {
-            for (var e : byBlock.entrySet()) {
-                int b = e.getKey();
-                long blockStart = (long) b * per;
-                decoder.decodeBlock(b, scratch, 0);
-                int blockLen = (int) Math.min(per, Shapes.size(shape) - blockStart);
-                for (int i : e.getValue()) {
-                    long rowStart = (long) rows[i] * rowSize;
-                    long from = Math.max(rowStart, blockStart);
-                    long to = Math.min(rowStart + rowSize, blockStart + blockLen);
-                    System.arraycopy(scratch, (int) (from - blockStart), out, (int) ((long) i * rowSize + from - rowStart),
-                            (int) (to - from));
-                }
-            }
-        });
-        return Tensor.wrap(entry.dtype(), outShape, out);
-    }
-
     /**
      * Decodes only {@code blocks} into {@code out} at their positions in the tensor (other positions untouched); only
      * those blocks are read from the file.

@@ -34,30 +34,6 @@ public interface Weight {
     /** Materializes a fresh tensor the caller owns. */
     Tensor decode();
 
-    /**
-     * True if {@link #decodeRows} reads only the stored parts that hold the requested rows (a compressed tensor cut into
-     * blocks); false if it decodes the whole tensor anyway.
-     */
-    default boolean decodesRowsPartially() {
-        return false;
-    }
-
-    /**
-     * Rows {@code rows[0], rows[1], …} of the first axis as a fresh tensor of shape {@code [rows.length, shape[1:]…]}.
-     * Implementations that store the tensor in blocks decode only the blocks holding those rows (a Gather on an
-     * embedding table needs a few rows of millions of values).
-     *
-     * @throws IndexOutOfBoundsException if a row is outside {@code [0, shape[0])}
-     */
-    default Tensor decodeRows(int[] rows) {
-        return RowCopy.rows(decode(), rows);
-    }
-
-    /** Bytes {@link #decodeRows} holds besides its result while it runs (a block's decode buffer). */
-    default long partialDecodeScratchBytes() {
-        return decodesRowsPartially() ? 0 : decodedBytes();
-    }
-
     /** A weight that is already a tensor in memory (built in code, or produced by a graph transform). */
     static Weight of(String name, Tensor tensor) {
         return new InMemoryWeight(name, tensor);

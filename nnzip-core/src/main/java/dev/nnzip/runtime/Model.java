@@ -59,11 +59,6 @@ public final class Model implements AutoCloseable {
         return name;
     }
 
-    /** Weight {@code index} of the plan ({@link ExecutionPlan#weightNames()} order). */
-    dev.nnzip.graph.Weight weight(int index) {
-        return weights[index];
-    }
-
     public Graph graph() {
         return graph;
     }

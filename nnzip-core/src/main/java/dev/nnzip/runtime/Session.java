@@ -6,7 +6,6 @@ import dev.nnzip.graph.Dim;
 import dev.nnzip.graph.ValueInfo;
 import dev.nnzip.kernels.Parallel;
 import dev.nnzip.ops.ExecContext;
-import dev.nnzip.ops.RowGatheringKernel;
 import dev.nnzip.runtime.weights.MemoryMode;
 import dev.nnzip.runtime.weights.WeightStore;
 import dev.nnzip.tensor.DType;
@@ -34,10 +33,6 @@ public final class Session implements AutoCloseable {
     private final MemoryMode memory;
     private final WeightStore weights;
     private long peakActivationBytes;
-    /** Per step, the weights to acquire before it runs: all of its weights except one read by rows. */
-    private final int[][] acquired;
-    /** Per step, the weight a {@link RowGatheringKernel} reads by rows, or -1. */
-    private final int[] readByRows;
 
     Session(Model model, SessionOptions options, MemoryMode memory) {
         this.model = model;
@@ -46,37 +41,6 @@ public final class Session implements AutoCloseable {
         this.weights = model.weightStore(memory);
         this.parallel = options.threads() == 1 ? Parallel.sequential() : new Parallel(options.threads());
         this.ctx = new ExecContext(parallel);
-        List<ExecutionPlan.Step> steps = plan.steps();
-        this.acquired = new int[steps.size()][];
-        this.readByRows = new int[steps.size()];
-        for (int k = 0; k < steps.size(); k++) {
-            ExecutionPlan.Step step = steps.get(k);
-            readByRows[k] = rowReadWeight(step);
-            int skip = readByRows[k];
-            acquired[k] = Arrays.stream(step.weights()).filter(w -> w != skip).toArray();
-        }
-    }
-
-    /**
-     * The weight step reads row by row: a {@link RowGatheringKernel} whose row input is a weight stored in blocks, in
-     * a mode that decodes per run (in eager mode the whole weight is resident anyway). -1 otherwise.
-     */
-    private int rowReadWeight(ExecutionPlan.Step step) {
-        if (memory.kind() == MemoryMode.Kind.EAGER || !(step.kernel() instanceof RowGatheringKernel g)
-                || g.rowInput() >= step.inputs().length) {
-            return -1;
-        }
-        int slot = step.inputs()[g.rowInput()];
-        int w = slot < 0 ? -1 : indexOf(plan.weightSlots(), slot);
-        if (w < 0 || !model.weight(w).decodesRowsPartially()) {
-            return -1;
-        }
-        for (int i = 0; i < step.inputs().length; i++) { // the same weight also as another input: decode it whole
-            if (i != g.rowInput() && step.inputs()[i] == slot) {
-                return -1;
-            }
-        }
-        return w;
     }
 
     /** Runs the model on {@code inputs} (by name) and returns every graph output by name, in declared order. */
@@ -94,19 +58,18 @@ public final class Session implements AutoCloseable {
         try {
             for (int k = 0; k < steps.size(); k++) {
                 ExecutionPlan.Step step = steps.get(k);
-                for (int w : acquired[k]) {
+                for (int w : step.weights()) {
                     values[weightSlots[w]] = activations.external(weights.acquire(w));
                 }
                 if (k + 1 < steps.size()) {
-                    weights.upcoming(acquired[k + 1]);
+                    weights.upcoming(steps.get(k + 1).weights());
                 }
                 Tensor[] in = new Tensor[step.inputs().length];
                 for (int i = 0; i < in.length; i++) {
                     int s = step.inputs()[i];
                     in[i] = s < 0 ? null : values[s];
                 }
-                Tensor[] out = readByRows[k] < 0 ? execute(step, in) : executeByRows(step, in, readByRows[k], values,
-                        activations);
+                Tensor[] out = execute(step, in);
                 int[] outSlots = step.outputs();
                 for (int i = 0; i < outSlots.length; i++) {
                     if (outSlots[i] >= 0) {
@@ -134,55 +97,8 @@ public final class Session implements AutoCloseable {
     }
 
     private Tensor[] execute(ExecutionPlan.Step step, Tensor[] in) {
-        return guarded(step, in, () -> step.kernel().run(in, ctx));
-    }
-
-    /**
-     * Runs a {@link RowGatheringKernel} with weight {@code w} served row by row: only the rows the node asks for are
-     * decoded, and they count as resident decoded weight bytes (with the decoder's scratch) while the node runs.
-     */
-    private Tensor[] executeByRows(ExecutionPlan.Step step, Tensor[] in, int w, Tensor[] values,
-                                   ActivationTracker activations) {
-        RowGatheringKernel kernel = (RowGatheringKernel) step.kernel();
-        dev.nnzip.graph.Weight weight = model.weight(w);
-        var accounting = model.weightAccounting();
-        long[] counted = {0};
-        RowGatheringKernel.Rows rows = new RowGatheringKernel.Rows() {
-            @Override
-            public int[] shape() {
-                return weight.shape();
-            }
-
-            @Override
-            public Tensor rows(int[] r) {
-                accounting.add(weight.partialDecodeScratchBytes());
-                try {
-                    Tensor t = weight.decodeRows(r);
-                    accounting.add(t.heapBytes());
-                    counted[0] += t.heapBytes();
-                    return t;
-                } finally {
-                    accounting.remove(weight.partialDecodeScratchBytes());
-                }
-            }
-
-            @Override
-            public Tensor all() {
-                Tensor t = activations.external(weights.acquire(w));
-                values[plan.weightSlots()[w]] = t;
-                return t;
-            }
-        };
         try {
-            return guarded(step, in, () -> kernel.runWithRows(in, rows, ctx));
-        } finally {
-            accounting.remove(counted[0]);
-        }
-    }
-
-    private Tensor[] guarded(ExecutionPlan.Step step, Tensor[] in, java.util.function.Supplier<Tensor[]> body) {
-        try {
-            return body.get();
+            return step.kernel().run(in, ctx);
         } catch (NnzipException e) {
             throw e;
         } catch (RuntimeException e) {

@@ -7,14 +7,12 @@ public final class WeightAccounting {
     private final AtomicLong resident = new AtomicLong();
     private final AtomicLong peak = new AtomicLong();
 
-    /** Counts {@code bytes} of decoded weights as resident (for code outside the stores that decodes weights). */
-    public void add(long bytes) {
+    void add(long bytes) {
         long now = resident.addAndGet(bytes);
         peak.accumulateAndGet(now, Math::max);
     }
 
-    /** The {@code bytes} added earlier are no longer resident. */
-    public void remove(long bytes) {
+    void remove(long bytes) {
         resident.addAndGet(-bytes);
     }
 
