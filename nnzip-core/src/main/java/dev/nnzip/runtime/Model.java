@@ -80,6 +80,11 @@ public final class Model implements AutoCloseable {
         return graph.outputs();
     }
 
+    /** Weight {@code index} as the model holds it (stored form; decoding is the weight store's business). */
+    Weight weight(int index) {
+        return weights[index];
+    }
+
     /** The engine's own count of decoded weight bytes (current and peak), across all sessions of this model. */
     public WeightAccounting weightAccounting() {
         return accounting;

@@ -6,7 +6,9 @@ import dev.nnzip.graph.Dim;
 import dev.nnzip.graph.ValueInfo;
 import dev.nnzip.kernels.Parallel;
 import dev.nnzip.ops.ExecContext;
+import dev.nnzip.format.NnzWeight;
 import dev.nnzip.runtime.weights.MemoryMode;
+import dev.nnzip.runtime.weights.RowGather;
 import dev.nnzip.runtime.weights.WeightStore;
 import dev.nnzip.tensor.DType;
 import dev.nnzip.tensor.Tensor;
@@ -33,12 +35,15 @@ public final class Session implements AutoCloseable {
     private final MemoryMode memory;
     private final WeightStore weights;
     private long peakActivationBytes;
+    /** Per weight index: the compressed table a row Gather reads without decoding it whole, else null. */
+    private final NnzWeight[] rowTables;
 
     Session(Model model, SessionOptions options, MemoryMode memory) {
         this.model = model;
         this.plan = model.plan();
         this.memory = memory;
         this.weights = model.weightStore(memory);
+        this.rowTables = rowTables(model, plan, memory);
         this.parallel = options.threads() == 1 ? Parallel.sequential() : new Parallel(options.threads());
         this.ctx = new ExecContext(parallel);
     }
@@ -58,18 +63,31 @@ public final class Session implements AutoCloseable {
         try {
             for (int k = 0; k < steps.size(); k++) {
                 ExecutionPlan.Step step = steps.get(k);
+                int rw = step.rowGatherWeight();
+                NnzWeight rowTable = rw >= 0 && values[weightSlots[rw]] == null ? rowTables[rw] : null;
                 for (int w : step.weights()) {
-                    values[weightSlots[w]] = activations.external(weights.acquire(w));
+                    if (rowTable == null || w != rw) {
+                        values[weightSlots[w]] = activations.external(weights.acquire(w));
+                    }
                 }
                 if (k + 1 < steps.size()) {
-                    weights.upcoming(steps.get(k + 1).weights());
+                    weights.upcoming(upcoming(steps.get(k + 1)));
                 }
                 Tensor[] in = new Tensor[step.inputs().length];
                 for (int i = 0; i < in.length; i++) {
                     int s = step.inputs()[i];
                     in[i] = s < 0 ? null : values[s];
                 }
-                Tensor[] out = execute(step, in);
+                Tensor[] out;
+                if (rowTable != null) {
+                    try (RowGather.Rows rows = RowGather.gather(rowTable, in[1], model.weightAccounting())) {
+                        in[0] = activations.external(rows.table());
+                        in[1] = rows.indices();
+                        out = execute(step, in);
+                    }
+                } else {
+                    out = execute(step, in);
+                }
                 int[] outSlots = step.outputs();
                 for (int i = 0; i < outSlots.length; i++) {
                     if (outSlots[i] >= 0) {
@@ -94,6 +112,33 @@ public final class Session implements AutoCloseable {
                 peakActivationBytes = Math.max(peakActivationBytes, activations.peak);
             }
         }
+    }
+
+    /**
+     * Row Gathers on a compressed table (issue 4): in every mode but eager, a Gather along axis 0 of a weight stored in
+     * codec blocks decodes only the blocks of the rows it reads, unless the table is already decoded for another reader.
+     */
+    private static NnzWeight[] rowTables(Model model, ExecutionPlan plan, MemoryMode memory) {
+        NnzWeight[] tables = new NnzWeight[plan.weightSlots().length];
+        if (memory.kind() == MemoryMode.Kind.EAGER) {
+            return tables;
+        }
+        for (ExecutionPlan.Step step : plan.steps()) {
+            int w = step.rowGatherWeight();
+            if (w >= 0 && model.weight(w) instanceof NnzWeight nw && nw.blockDecodable()) {
+                tables[w] = nw;
+            }
+        }
+        return tables;
+    }
+
+    /** The weights the next step will acquire whole (a row-gathered table is not prefetched: its rows are not known). */
+    private int[] upcoming(ExecutionPlan.Step next) {
+        int rw = next.rowGatherWeight();
+        if (rw < 0 || rowTables[rw] == null) {
+            return next.weights();
+        }
+        return java.util.Arrays.stream(next.weights()).filter(w -> w != rw).toArray();
     }
 
     private Tensor[] execute(ExecutionPlan.Step step, Tensor[] in) {
