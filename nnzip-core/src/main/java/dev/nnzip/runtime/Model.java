@@ -3,6 +3,7 @@ package dev.nnzip.runtime;
 import dev.nnzip.graph.Graph;
 import dev.nnzip.graph.ValueInfo;
 import dev.nnzip.graph.Weight;
+import dev.nnzip.kernels.Parallel;
 import dev.nnzip.graph.optimize.GraphOptimizer;
 import dev.nnzip.ops.OpRegistry;
 import dev.nnzip.runtime.weights.BudgetWeights;
@@ -136,12 +137,15 @@ public final class Model implements AutoCloseable {
         return e;
     }
 
-    /** A weight store for one session in {@code mode}. */
-    WeightStore weightStore(MemoryMode mode) {
+    /**
+     * A weight store for one session in {@code mode}; {@code parallel} (the session's threads) decodes a weight's blocks
+     * concurrently when the session waits for it.
+     */
+    WeightStore weightStore(MemoryMode mode, Parallel parallel) {
         return switch (mode.kind()) {
             case EAGER -> eagerWeights();
-            case LAYERWISE -> new LayerwiseWeights(weights, accounting);
-            case PREFETCH -> new PrefetchWeights(weights, accounting);
+            case LAYERWISE -> new LayerwiseWeights(weights, accounting, parallel);
+            case PREFETCH -> new PrefetchWeights(weights, accounting, parallel);
             case BUDGET -> new BudgetWeights(budgetCaches.computeIfAbsent(mode.budgetBytes(),
                     b -> new DecodedWeightCache(weights, b, accounting)), weights.length);
         };

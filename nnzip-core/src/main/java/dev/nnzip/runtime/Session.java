@@ -37,14 +37,17 @@ public final class Session implements AutoCloseable {
     private long peakActivationBytes;
     /** Per weight index: the compressed table a row Gather reads without decoding it whole, else null. */
     private final NnzWeight[] rowTables;
+    /** Per step: the weights of the next step that reads any (decoded whole), the prefetch hint given at that step. */
+    private final int[][] lookahead;
 
     Session(Model model, SessionOptions options, MemoryMode memory) {
         this.model = model;
         this.plan = model.plan();
         this.memory = memory;
-        this.weights = model.weightStore(memory);
-        this.rowTables = rowTables(model, plan, memory);
         this.parallel = options.threads() == 1 ? Parallel.sequential() : new Parallel(options.threads());
+        this.weights = model.weightStore(memory, parallel);
+        this.rowTables = rowTables(model, plan, memory);
+        this.lookahead = lookahead(plan, rowTables);
         this.ctx = new ExecContext(parallel);
     }
 
@@ -70,8 +73,8 @@ public final class Session implements AutoCloseable {
                         values[weightSlots[w]] = activations.external(weights.acquire(w));
                     }
                 }
-                if (k + 1 < steps.size()) {
-                    weights.upcoming(upcoming(steps.get(k + 1)));
+                if (lookahead[k].length > 0) {
+                    weights.upcoming(lookahead[k]);
                 }
                 Tensor[] in = new Tensor[step.inputs().length];
                 for (int i = 0; i < in.length; i++) {
@@ -132,13 +135,26 @@ public final class Session implements AutoCloseable {
         return tables;
     }
 
-    /** The weights the next step will acquire whole (a row-gathered table is not prefetched: its rows are not known). */
-    private int[] upcoming(ExecutionPlan.Step next) {
-        int rw = next.rowGatherWeight();
-        if (rw < 0 || rowTables[rw] == null) {
-            return next.weights();
+    /**
+     * For each step, the weights of the next step (after it) that reads weights, leaving out row-gathered tables (their
+     * rows are not known ahead). Hinting past weightless steps (Relu, Add, Reshape...) gives the prefetcher a whole layer
+     * of compute to hide the next layer's decoding behind, while keeping at most two layers' weights decoded.
+     */
+    private static int[][] lookahead(ExecutionPlan plan, NnzWeight[] rowTables) {
+        List<ExecutionPlan.Step> steps = plan.steps();
+        int[][] hints = new int[steps.size()][];
+        int[] next = new int[0];
+        for (int k = steps.size() - 1; k >= 0; k--) {
+            hints[k] = next;
+            ExecutionPlan.Step step = steps.get(k);
+            int rw = step.rowGatherWeight();
+            int[] whole = rw >= 0 && rowTables[rw] != null
+                    ? Arrays.stream(step.weights()).filter(w -> w != rw).toArray() : step.weights();
+            if (whole.length > 0) {
+                next = whole;
+            }
         }
-        return java.util.Arrays.stream(next.weights()).filter(w -> w != rw).toArray();
+        return hints;
     }
 
     private Tensor[] execute(ExecutionPlan.Step step, Tensor[] in) {
