@@ -123,6 +123,22 @@ public final class Model implements AutoCloseable {
         return max;
     }
 
+    /**
+     * The largest single layer's decoded weights: the most decoded bytes any one node of the plan reads (a fused Conv's
+     * kernel and bias together). Layerwise modes hold about this much, twice while prefetching the next layer.
+     */
+    public long largestLayerBytes() {
+        long max = 0;
+        for (ExecutionPlan.Step step : plan.steps()) {
+            long sum = 0;
+            for (int w : step.weights()) {
+                sum += weights[w].decodedBytes();
+            }
+            max = Math.max(max, sum);
+        }
+        return max;
+    }
+
     private EagerWeights eagerWeights() {
         EagerWeights e = eager;
         if (e == null) {
