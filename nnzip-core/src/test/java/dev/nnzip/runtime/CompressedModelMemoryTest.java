@@ -59,7 +59,7 @@ class CompressedModelMemoryTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"lenet300", "lenet5", "vgg", "mobilenetv2"})
-    void modesAgreeBitForBitAndHoldAtMostTwoLayers(String name) throws Exception {
+    void modesHandOverIdenticalWeightsAndHoldAtMostTwoLayers(String name) throws Exception {
         Path nnz = compress(name);
         Map<String, Tensor> reference;
         Map<String, Tensor> in;
