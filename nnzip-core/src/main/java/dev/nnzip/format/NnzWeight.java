@@ -100,13 +100,25 @@ public final class NnzWeight implements Weight {
         return Tensor.wrap(entry.dtype(), entry.shape(), out);
     }
 
+    /** Whether this weight is stored in blocks that can be decoded one by one (every float codec; not "raw"). */
+    public boolean blockDecodable() {
+        return codec != null;
+    }
+
+    /** Receives one decoded block: its first value's position in the tensor and its values, {@code values[0, count)}. */
+    @FunctionalInterface
+    public interface BlockConsumer {
+        void accept(int block, long start, float[] values, int count);
+    }
+
     /**
-     * Decodes only {@code blocks} into {@code out} at their positions in the tensor (other positions untouched); only
-     * those blocks are read from the file.
+     * Decodes only {@code blocks}, one at a time, into {@code scratch} (at least {@link #blockValues()} long) and hands
+     * each to {@code consumer} before the next overwrites it; only those blocks are read from the file. A kernel that
+     * needs a few rows of a large table (Gather on an embedding) so holds one block, never the whole tensor.
      */
-    public void decodeBlocks(int[] blocks, float[] out) {
+    public void decodeBlocks(int[] blocks, float[] scratch, BlockConsumer consumer) {
         if (codec == null) {
-            throw new IllegalStateException("tensor '" + name() + "' is not a float tensor");
+            throw new IllegalStateException("tensor '" + name() + "' is stored raw, not in codec blocks");
         }
         boolean[] wanted = new boolean[entry.blocks().size()];
         for (int b : blocks) {
@@ -116,7 +128,8 @@ public final class NnzWeight implements Weight {
         int per = blockValues();
         guarded(() -> {
             for (int b : blocks) {
-                decoder.decodeBlock(b, out, b * per);
+                decoder.decodeBlock(b, scratch, 0);
+                consumer.accept(b, (long) b * per, scratch, entry.blocks().get(b).values());
             }
         });
     }

@@ -27,10 +27,12 @@ import java.util.Set;
 public final class ExecutionPlan {
     /**
      * One node to run: its kernel, input/output slots (-1 = absent optional), the activation slots to free after it, the
-     * weights (by weight index) it reads, and the weights whose last reader it is.
+     * weights (by weight index) it reads, and the weights whose last reader it is. {@code rowGatherWeight} is the
+     * weight index of the table when the step is a Gather on axis 0 of a weight (the runtime may then decode only the
+     * requested rows), else -1.
      */
     public record Step(Node node, OpKernel kernel, int[] inputs, int[] outputs, int[] freeAfter, int[] weights,
-                       int[] weightReleases) {
+                       int[] weightReleases, int rowGatherWeight) {
     }
 
     private final Graph graph;
@@ -147,10 +149,25 @@ public final class ExecutionPlan {
             int[] releases = lastWeightUse.entrySet().stream().filter(e -> e.getValue() == step)
                     .mapToInt(Map.Entry::getKey).sorted().toArray();
             steps.add(new Step(kept.get(i), kernels.get(i), ins[i], outs[i],
-                    frees.get(i).stream().mapToInt(Integer::intValue).toArray(), stepWeights.get(i), releases));
+                    frees.get(i).stream().mapToInt(Integer::intValue).toArray(), stepWeights.get(i), releases,
+                    rowGatherWeight(graph, kept.get(i), ins[i], weightOfSlot)));
         }
         return new ExecutionPlan(graph, List.copyOf(steps), Map.copyOf(slots), weightNames, weightSlots,
                 inputSlots, outputSlots);
+    }
+
+    /**
+     * The weight index of a Gather's table when the node gathers along axis 0 of a weight (rank >= 1) with activation
+     * indices; -1 otherwise. Such a Gather reads only the indexed rows, which a compressed table can decode alone.
+     */
+    private static int rowGatherWeight(Graph graph, Node n, int[] ins, Map<Integer, Integer> weightOfSlot) {
+        if (!n.opType().equals("Gather") || !n.domain().isEmpty() || ins.length < 2 || ins[0] < 0
+                || !weightOfSlot.containsKey(ins[0]) || weightOfSlot.containsKey(ins[1])) {
+            return -1;
+        }
+        int rank = graph.weights().get(n.inputs().get(0)).shape().length;
+        long axis = n.attributes().getInt("axis", 0);
+        return rank >= 1 && (axis == 0 || axis == -rank) ? weightOfSlot.get(ins[0]) : -1;
     }
 
     /** Kahn's algorithm; nodes keep their file order among equals. Fails naming a value that nothing produces. */

@@ -3,6 +3,7 @@ package dev.nnzip.runtime;
 import dev.nnzip.graph.Graph;
 import dev.nnzip.graph.ValueInfo;
 import dev.nnzip.graph.Weight;
+import dev.nnzip.kernels.Parallel;
 import dev.nnzip.graph.optimize.GraphOptimizer;
 import dev.nnzip.ops.OpRegistry;
 import dev.nnzip.runtime.weights.BudgetWeights;
@@ -80,6 +81,11 @@ public final class Model implements AutoCloseable {
         return graph.outputs();
     }
 
+    /** Weight {@code index} as the model holds it (stored form; decoding is the weight store's business). */
+    Weight weight(int index) {
+        return weights[index];
+    }
+
     /** The engine's own count of decoded weight bytes (current and peak), across all sessions of this model. */
     public WeightAccounting weightAccounting() {
         return accounting;
@@ -117,6 +123,22 @@ public final class Model implements AutoCloseable {
         return max;
     }
 
+    /**
+     * The largest single layer's decoded weights: the most decoded bytes any one node of the plan reads (a fused Conv's
+     * kernel and bias together). Layerwise modes hold about this much, twice while prefetching the next layer.
+     */
+    public long largestLayerBytes() {
+        long max = 0;
+        for (ExecutionPlan.Step step : plan.steps()) {
+            long sum = 0;
+            for (int w : step.weights()) {
+                sum += weights[w].decodedBytes();
+            }
+            max = Math.max(max, sum);
+        }
+        return max;
+    }
+
     private EagerWeights eagerWeights() {
         EagerWeights e = eager;
         if (e == null) {
@@ -131,12 +153,15 @@ public final class Model implements AutoCloseable {
         return e;
     }
 
-    /** A weight store for one session in {@code mode}. */
-    WeightStore weightStore(MemoryMode mode) {
+    /**
+     * A weight store for one session in {@code mode}; {@code parallel} (the session's threads) decodes a weight's blocks
+     * concurrently when the session waits for it.
+     */
+    WeightStore weightStore(MemoryMode mode, Parallel parallel) {
         return switch (mode.kind()) {
             case EAGER -> eagerWeights();
-            case LAYERWISE -> new LayerwiseWeights(weights, accounting);
-            case PREFETCH -> new PrefetchWeights(weights, accounting);
+            case LAYERWISE -> new LayerwiseWeights(weights, accounting, parallel);
+            case PREFETCH -> new PrefetchWeights(weights, accounting, parallel);
             case BUDGET -> new BudgetWeights(budgetCaches.computeIfAbsent(mode.budgetBytes(),
                     b -> new DecodedWeightCache(weights, b, accounting)), weights.length);
         };

@@ -6,7 +6,9 @@ import dev.nnzip.graph.Dim;
 import dev.nnzip.graph.ValueInfo;
 import dev.nnzip.kernels.Parallel;
 import dev.nnzip.ops.ExecContext;
+import dev.nnzip.format.NnzWeight;
 import dev.nnzip.runtime.weights.MemoryMode;
+import dev.nnzip.runtime.weights.RowGather;
 import dev.nnzip.runtime.weights.WeightStore;
 import dev.nnzip.tensor.DType;
 import dev.nnzip.tensor.Tensor;
@@ -33,13 +35,19 @@ public final class Session implements AutoCloseable {
     private final MemoryMode memory;
     private final WeightStore weights;
     private long peakActivationBytes;
+    /** Per weight index: the compressed table a row Gather reads without decoding it whole, else null. */
+    private final NnzWeight[] rowTables;
+    /** Per step: the weights of the next step that reads any (decoded whole), the prefetch hint given at that step. */
+    private final int[][] lookahead;
 
     Session(Model model, SessionOptions options, MemoryMode memory) {
         this.model = model;
         this.plan = model.plan();
         this.memory = memory;
-        this.weights = model.weightStore(memory);
         this.parallel = options.threads() == 1 ? Parallel.sequential() : new Parallel(options.threads());
+        this.weights = model.weightStore(memory, parallel);
+        this.rowTables = rowTables(model, plan, memory);
+        this.lookahead = lookahead(plan, rowTables);
         this.ctx = new ExecContext(parallel);
     }
 
@@ -58,18 +66,31 @@ public final class Session implements AutoCloseable {
         try {
             for (int k = 0; k < steps.size(); k++) {
                 ExecutionPlan.Step step = steps.get(k);
+                int rw = step.rowGatherWeight();
+                NnzWeight rowTable = rw >= 0 && values[weightSlots[rw]] == null ? rowTables[rw] : null;
                 for (int w : step.weights()) {
-                    values[weightSlots[w]] = activations.external(weights.acquire(w));
+                    if (rowTable == null || w != rw) {
+                        values[weightSlots[w]] = activations.external(weights.acquire(w));
+                    }
                 }
-                if (k + 1 < steps.size()) {
-                    weights.upcoming(steps.get(k + 1).weights());
+                if (lookahead[k].length > 0) {
+                    weights.upcoming(lookahead[k]);
                 }
                 Tensor[] in = new Tensor[step.inputs().length];
                 for (int i = 0; i < in.length; i++) {
                     int s = step.inputs()[i];
                     in[i] = s < 0 ? null : values[s];
                 }
-                Tensor[] out = execute(step, in);
+                Tensor[] out;
+                if (rowTable != null) {
+                    try (RowGather.Rows rows = RowGather.gather(rowTable, in[1], model.weightAccounting())) {
+                        in[0] = activations.external(rows.table());
+                        in[1] = rows.indices();
+                        out = execute(step, in);
+                    }
+                } else {
+                    out = execute(step, in);
+                }
                 int[] outSlots = step.outputs();
                 for (int i = 0; i < outSlots.length; i++) {
                     if (outSlots[i] >= 0) {
@@ -94,6 +115,46 @@ public final class Session implements AutoCloseable {
                 peakActivationBytes = Math.max(peakActivationBytes, activations.peak);
             }
         }
+    }
+
+    /**
+     * Row Gathers on a compressed table (issue 4): in every mode but eager, a Gather along axis 0 of a weight stored in
+     * codec blocks decodes only the blocks of the rows it reads, unless the table is already decoded for another reader.
+     */
+    private static NnzWeight[] rowTables(Model model, ExecutionPlan plan, MemoryMode memory) {
+        NnzWeight[] tables = new NnzWeight[plan.weightSlots().length];
+        if (memory.kind() == MemoryMode.Kind.EAGER) {
+            return tables;
+        }
+        for (ExecutionPlan.Step step : plan.steps()) {
+            int w = step.rowGatherWeight();
+            if (w >= 0 && model.weight(w) instanceof NnzWeight nw && nw.blockDecodable()) {
+                tables[w] = nw;
+            }
+        }
+        return tables;
+    }
+
+    /**
+     * For each step, the weights of the next step (after it) that reads weights, leaving out row-gathered tables (their
+     * rows are not known ahead). Hinting past weightless steps (Relu, Add, Reshape...) gives the prefetcher a whole layer
+     * of compute to hide the next layer's decoding behind, while keeping at most two layers' weights decoded.
+     */
+    private static int[][] lookahead(ExecutionPlan plan, NnzWeight[] rowTables) {
+        List<ExecutionPlan.Step> steps = plan.steps();
+        int[][] hints = new int[steps.size()][];
+        int[] next = new int[0];
+        for (int k = steps.size() - 1; k >= 0; k--) {
+            hints[k] = next;
+            ExecutionPlan.Step step = steps.get(k);
+            int rw = step.rowGatherWeight();
+            int[] whole = rw >= 0 && rowTables[rw] != null
+                    ? Arrays.stream(step.weights()).filter(w -> w != rw).toArray() : step.weights();
+            if (whole.length > 0) {
+                next = whole;
+            }
+        }
+        return hints;
     }
 
     private Tensor[] execute(ExecutionPlan.Step step, Tensor[] in) {

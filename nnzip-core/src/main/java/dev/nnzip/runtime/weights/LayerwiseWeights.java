@@ -1,6 +1,8 @@
 package dev.nnzip.runtime.weights;
 
+import dev.nnzip.format.NnzWeight;
 import dev.nnzip.graph.Weight;
+import dev.nnzip.kernels.Parallel;
 import dev.nnzip.tensor.Tensor;
 
 /**
@@ -12,10 +14,13 @@ public class LayerwiseWeights implements WeightStore {
     protected final Weight[] weights;
     protected final WeightAccounting accounting;
     private final Tensor[] live;
+    private final Parallel parallel;
 
-    public LayerwiseWeights(Weight[] weights, WeightAccounting accounting) {
+    /** {@code parallel}: the session's threads, which decode a weight's blocks together while the session waits. */
+    public LayerwiseWeights(Weight[] weights, WeightAccounting accounting, Parallel parallel) {
         this.weights = weights;
         this.accounting = accounting;
+        this.parallel = parallel;
         this.live = new Tensor[weights.length];
     }
 
@@ -36,7 +41,12 @@ public class LayerwiseWeights implements WeightStore {
 
     /** Decodes weight {@code index} and counts it resident. Subclasses may hand over a tensor decoded in advance. */
     protected Tensor obtain(int index) {
-        Tensor t = weights[index].decode();
+        return decode(index, parallel);
+    }
+
+    /** Decodes weight {@code index} (a .nnz weight's blocks over {@code threads}) and counts it resident. */
+    protected final Tensor decode(int index, Parallel threads) {
+        Tensor t = weights[index] instanceof NnzWeight nw ? nw.decode(threads) : weights[index].decode();
         accounting.add(t.heapBytes());
         return t;
     }

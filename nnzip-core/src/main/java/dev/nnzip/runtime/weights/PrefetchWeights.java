@@ -2,6 +2,7 @@ package dev.nnzip.runtime.weights;
 
 import dev.nnzip.NnzipException;
 import dev.nnzip.graph.Weight;
+import dev.nnzip.kernels.Parallel;
 import dev.nnzip.tensor.Tensor;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -10,14 +11,15 @@ import java.util.concurrent.Executors;
 
 /**
  * {@code prefetch}: layerwise, plus one background thread that decodes the next node's weights while the current node
- * computes. Bounded: only what {@link #upcoming} names (the next node's weights) is ever decoded ahead.
+ * computes. Bounded: only what {@link #upcoming} names (the next weight-reading node's weights) is ever decoded ahead.
+ * A weight the session needs before its background decode started is decoded by the session's own threads.
  */
 public final class PrefetchWeights extends LayerwiseWeights {
     private final CompletableFuture<?>[] pending;
     private final ExecutorService decoder;
 
-    public PrefetchWeights(Weight[] weights, WeightAccounting accounting) {
-        super(weights, accounting);
+    public PrefetchWeights(Weight[] weights, WeightAccounting accounting, Parallel parallel) {
+        super(weights, accounting, parallel);
         this.pending = new CompletableFuture<?>[weights.length];
         this.decoder = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "nnzip-prefetch");
@@ -30,7 +32,7 @@ public final class PrefetchWeights extends LayerwiseWeights {
     public void upcoming(int[] indices) {
         for (int i : indices) {
             if (pending[i] == null && !isLive(i)) {
-                pending[i] = CompletableFuture.supplyAsync(() -> super.obtain(i), decoder);
+                pending[i] = CompletableFuture.supplyAsync(() -> decode(i, Parallel.sequential()), decoder);
             }
         }
     }
