@@ -20,15 +20,15 @@ import java.util.Map;
  * the time to first result since the process started, the median latency, the process peak RSS (VmHWM) and the heap
  * limit. Run in a fresh JVM per measurement so that nothing else is in the RSS.
  *
- * <pre>java -Xmx64m -cp nnzip-bench.jar dev.nnzip.bench.ColdProcess ort|nnzip MODEL MEMORY THREADS BATCH SEQ RUNS</pre>
+ * <pre>java -Xmx64m -cp nnzip-bench.jar dev.nnzip.bench.ColdProcess ort|nnzip MODEL MEMORY THREADS BATCH SEQ RUNS INPUTS_FROM</pre>
  */
 public final class ColdProcess {
     private ColdProcess() {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 7) {
-            System.err.println("usage: ColdProcess ort|nnzip MODEL MEMORY THREADS BATCH SEQ RUNS");
+        if (args.length != 8) {
+            System.err.println("usage: ColdProcess ort|nnzip MODEL MEMORY THREADS BATCH SEQ RUNS INPUTS_FROM");
             System.exit(2);
         }
         String engine = args[0];
@@ -52,7 +52,9 @@ public final class ColdProcess {
             }
             case "ort" -> {
                 Map<String, Tensor> feed;
-                try (Model m = Nnz.load(model, MemoryMode.LAYERWISE)) { // only to read the declared inputs
+                // The declared inputs are read from INPUTS_FROM (the .nnz): parsing a large .onnx with protobuf-java
+                // would put nnzip's own heap use into ONNX Runtime's figures.
+                try (Model m = Nnz.load(Path.of(args[7]), MemoryMode.LAYERWISE)) {
                     feed = SyntheticInputs.forModel(m.inputs(), batch, seq, Map.of(), 1);
                 }
                 try (OrtRunner ort = new OrtRunner(model, threads)) {

@@ -80,7 +80,8 @@ final class MemoryCompare implements Callable<Integer> {
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + xmx, "-XX:+UseSerialGC",
                 "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-cp", cp,
                 ColdProcess.class.getName(), engine, model.toString(), mode.equals("-") ? "eager" : mode,
-                Integer.toString(threads), Integer.toString(batch), Integer.toString(seq), Integer.toString(runs)));
+                Integer.toString(threads), Integer.toString(batch), Integer.toString(seq), Integer.toString(runs),
+                nnz.toString()));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
