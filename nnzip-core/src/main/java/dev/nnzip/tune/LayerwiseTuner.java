@@ -283,7 +283,7 @@ public final class LayerwiseTuner {
             Checked now = check(onnx, temp, base, tuned, c, current, metric, par);
             progress.step(String.format(java.util.Locale.ROOT, "verify: ratio %.2fx, loss %.3f (budget %.3f)",
                     now.report().ratio(), baseline - now.score(), options.budget()));
-            if (baseline - now.score() <= options.budget()) {
+            if (withinBudget(baseline - now.score())) {
                 ok = now;
                 break;
             }
@@ -345,7 +345,7 @@ public final class LayerwiseTuner {
             int[] trial = current.clone();
             trial[bestI] = bestO;
             Checked now = check(onnx, temp, base, tuned, c, trial, metric, par);
-            boolean keep = baseline - now.score() <= options.budget();
+            boolean keep = withinBudget(baseline - now.score());
             progress.step(String.format(java.util.Locale.ROOT, "relax %s -> %s: ratio %.2fx, loss %.3f: %s",
                     tuned.get(bestI).name(), c.settings.get(bestO).label(), now.report().ratio(),
                     baseline - now.score(), keep ? "kept" : "undone"));
@@ -365,14 +365,16 @@ public final class LayerwiseTuner {
     }
 
     /**
-     * The setting to move tensor {@code i} to when the model loses too much: the smallest of those whose measured
-     * single-tensor loss is below the current one's; -1 if there is none. Works for any mix of techniques in the space,
-     * not only for a ladder of bounds.
+     * The setting to move tensor {@code i} to when the model loses too much: among the settings that store more bytes
+     * without a higher measured single-tensor loss, the smallest (the next step towards exact); -1 if there is none.
+     * Bytes, not only loss, decide "tighter": single-tensor losses of a well-chosen model are often all zero, and the
+     * whole model can still lose more than its parts. Works for any mix of techniques in the space.
      */
     private static int tighter(Candidates c, int i, int current) {
         int best = -1;
         for (int o = 0; o < c.settings.size(); o++) {
-            if (c.loss[i][o] < c.loss[i][current] && (best < 0 || c.bytes[i][o] < c.bytes[i][best])) {
+            if (c.bytes[i][o] > c.bytes[i][current] && c.loss[i][o] <= Math.max(0, c.loss[i][current])
+                    && (best < 0 || c.bytes[i][o] < c.bytes[i][best])) {
                 best = o;
             }
         }
@@ -389,6 +391,11 @@ public final class LayerwiseTuner {
             }
         }
         return codec.substring(0, cut);
+    }
+
+    /** Loss within the budget, up to the rounding of the scores' subtraction (3 images of 1,500 is 0.2000000000003). */
+    private boolean withinBudget(double loss) {
+        return loss <= options.budget() + 1e-9;
     }
 
     private double evaluate(QualityMetric metric, Model model) {

@@ -29,7 +29,7 @@ final class MultipleChoiceKnapsack {
             pick[i] = new int[steps + 1][];
             for (int u = 0; u <= steps; u++) {
                 for (int o = 0; o < cost[i].length; o++) {
-                    int units = budget > 0 ? (int) Math.ceil(Math.max(0, loss[i][o]) / unit - 1e-9)
+                    int units = budget > 0 ? (int) Math.ceil(Math.max(0, loss[i][o]) / unit - 1e-6)
                             : (loss[i][o] > 0 ? steps + 1 : 0);
                     if (units > u || best[i][u - units] >= inf) {
                         continue;

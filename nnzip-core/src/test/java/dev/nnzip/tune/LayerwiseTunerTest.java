@@ -32,7 +32,9 @@ class LayerwiseTunerTest {
         List<String> log = new ArrayList<>();
         LayerwiseTuner.Result r;
         try (Model original = Nnz.load(LENET300, MemoryMode.EAGER)) {
-            QualityMetric calibration = new AccuracyDropBound(test.range(0, 1500), 2, original);
+            // z = 0: the measured drop (floored at 0) without the standard-error margin, which on only 1,500 images
+            // would keep every layer near lossless; this test is about the mechanics, not the statistics.
+            QualityMetric calibration = new AccuracyDropBound(test.range(0, 1500), 2, original, 0.0);
             QualityMetric heldOut = new ClassificationAccuracy(test.range(5000, 6500), 2);
             var options = new LayerwiseTuner.Options(0.2, LayerwiseTuner.Options.ladder("smartdnn"), 2, 8, 2);
             r = LayerwiseTuner.tune(LENET300, out, CompressionPolicy.of("smartdnn", ErrorBound.relative(0.01)),
@@ -41,7 +43,7 @@ class LayerwiseTunerTest {
         // The three Gemm weights are tuned; their biases keep the policy's tighter bound.
         assertThat(r.choices()).extracting(LayerwiseTuner.TensorChoice::name)
                 .containsExactly("net.classifier.1.weight", "net.classifier.3.weight", "net.classifier.5.weight");
-        assertThat(r.calibrationLoss()).isLessThanOrEqualTo(0.2);
+        assertThat(r.calibrationLoss()).isLessThanOrEqualTo(0.2 + 1e-9); // 3 images of 1,500, up to rounding
         assertThat(r.baseline()).isEqualTo(100.0);
         assertThat(r.report().ratio()).isGreaterThan(5.0);
         assertThat(r.report().compressedBytes()).isEqualTo(Files.size(out));
