@@ -17,6 +17,7 @@ import dev.nnzip.codec.spi.BytePlanes;
 import dev.nnzip.codec.spi.DecodeScratch;
 import dev.nnzip.codec.spi.PayloadReader;
 import dev.nnzip.codec.spi.PayloadWriter;
+import dev.nnzip.codec.spi.SettingDrivenCodec;
 import dev.nnzip.codec.spi.SpecText;
 import dev.nnzip.codec.spi.TensorInputs;
 import java.util.ArrayList;
@@ -24,7 +25,7 @@ import java.util.List;
 import java.util.Map;
 
 /** 4-bit symmetric quantization in groups of {@code block} values with one scale each. See the package documentation. */
-public final class Int4Codec implements WeightCodec {
+public final class Int4Codec extends SettingDrivenCodec {
     public static final String NAME = "int4";
     public static final int ID = 6;
     public static final int DEFAULT_GROUP = 32;
@@ -42,33 +43,8 @@ public final class Int4Codec implements WeightCodec {
     }
 
     private Int4Codec(int group) {
+        super(NAME, ID);
         this.group = group;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public int id() {
-        return ID;
-    }
-
-    @Override
-    public boolean isLossless() {
-        return false;
-    }
-
-    /** Driven by its settings, not by the bound; see {@link WeightCodec#isErrorBounded()}. */
-    @Override
-    public boolean isErrorBounded() {
-        return false;
-    }
-
-    @Override
-    public String describe(byte[] parameters) {
-        return SpecText.describe(parameters, name());
     }
 
     @Override

@@ -16,6 +16,7 @@ import dev.nnzip.codec.spi.BlockTensorDecoder;
 import dev.nnzip.codec.spi.DecodeScratch;
 import dev.nnzip.codec.spi.PayloadReader;
 import dev.nnzip.codec.spi.PayloadWriter;
+import dev.nnzip.codec.spi.SettingDrivenCodec;
 import dev.nnzip.codec.spi.SpecText;
 import dev.nnzip.codec.spi.TensorInputs;
 import java.util.ArrayList;
@@ -24,7 +25,7 @@ import java.util.List;
 import java.util.Map;
 
 /** 8-bit linear quantization with one scale (and zero point) per output channel. See the package documentation. */
-public final class Int8Codec implements WeightCodec {
+public final class Int8Codec extends SettingDrivenCodec {
     public static final String NAME = "int8";
     public static final int ID = 5;
     private static final int VERSION = 1;
@@ -40,34 +41,9 @@ public final class Int8Codec implements WeightCodec {
     }
 
     private Int8Codec(boolean asymmetric, int axis) {
+        super(NAME, ID);
         this.asymmetric = asymmetric;
         this.axis = axis;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public int id() {
-        return ID;
-    }
-
-    @Override
-    public boolean isLossless() {
-        return false;
-    }
-
-    /** Driven by its settings, not by the bound; see {@link WeightCodec#isErrorBounded()}. */
-    @Override
-    public boolean isErrorBounded() {
-        return false;
-    }
-
-    @Override
-    public String describe(byte[] parameters) {
-        return SpecText.describe(parameters, name());
     }
 
     @Override

@@ -16,6 +16,7 @@ import dev.nnzip.codec.spi.BlockTensorDecoder;
 import dev.nnzip.codec.spi.DecodeScratch;
 import dev.nnzip.codec.spi.PayloadReader;
 import dev.nnzip.codec.spi.PayloadWriter;
+import dev.nnzip.codec.spi.SettingDrivenCodec;
 import dev.nnzip.codec.spi.SpecText;
 import dev.nnzip.codec.spi.TensorInputs;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Per-layer k-means weight sharing with Huffman-coded indices (Deep Compression). See the package documentation. */
-public final class KMeansCodec implements WeightCodec {
+public final class KMeansCodec extends SettingDrivenCodec {
     public static final String NAME = "kmeans";
     public static final int ID = 9;
     public static final int DEFAULT_BITS = 5;
@@ -37,33 +38,8 @@ public final class KMeansCodec implements WeightCodec {
     }
 
     private KMeansCodec(int bits) {
+        super(NAME, ID);
         this.bits = bits;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public int id() {
-        return ID;
-    }
-
-    @Override
-    public boolean isLossless() {
-        return false;
-    }
-
-    /** Driven by its settings, not by the bound; see {@link WeightCodec#isErrorBounded()}. */
-    @Override
-    public boolean isErrorBounded() {
-        return false;
-    }
-
-    @Override
-    public String describe(byte[] parameters) {
-        return SpecText.describe(parameters, name());
     }
 
     @Override

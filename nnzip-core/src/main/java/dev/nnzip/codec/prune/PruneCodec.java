@@ -16,6 +16,7 @@ import dev.nnzip.codec.spi.ByteStreams;
 import dev.nnzip.codec.spi.DecodeScratch;
 import dev.nnzip.codec.spi.PayloadReader;
 import dev.nnzip.codec.spi.PayloadWriter;
+import dev.nnzip.codec.spi.SettingDrivenCodec;
 import dev.nnzip.codec.spi.SpecText;
 import dev.nnzip.codec.spi.TensorInputs;
 import dev.nnzip.kernels.Parallel;
@@ -30,7 +31,7 @@ import java.util.Map;
  * Unstructured magnitude pruning with a sparse encoding, composed with a value codec for the weights it keeps. See the
  * package documentation.
  */
-public final class PruneCodec implements WeightCodec {
+public final class PruneCodec extends SettingDrivenCodec {
     public static final String NAME = "prune";
     public static final int ID = 10;
     public static final double DEFAULT_SPARSITY = 0.5;
@@ -49,36 +50,11 @@ public final class PruneCodec implements WeightCodec {
     }
 
     private PruneCodec(double sparsity, double threshold, WeightCodec values, String spec) {
+        super(NAME, ID);
         this.sparsity = sparsity;
         this.threshold = threshold;
         this.values = values;
         this.spec = spec;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public int id() {
-        return ID;
-    }
-
-    @Override
-    public boolean isLossless() {
-        return false;
-    }
-
-    /** Driven by its settings, not by the bound; see {@link WeightCodec#isErrorBounded()}. */
-    @Override
-    public boolean isErrorBounded() {
-        return false;
-    }
-
-    @Override
-    public String describe(byte[] parameters) {
-        return SpecText.describe(parameters, name());
     }
 
     @Override
