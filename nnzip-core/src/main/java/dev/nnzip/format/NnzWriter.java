@@ -8,7 +8,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,7 +94,7 @@ public final class NnzWriter implements AutoCloseable {
         out.truncate(fileLength);
         out.force(true);
         out.close();
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        dev.nnzip.tensor.io.AtomicFiles.publish(temp, target);
         finished = true;
     }
 

@@ -17,7 +17,6 @@ import dev.nnzip.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -172,7 +171,7 @@ public final class LayerwiseTuner {
                         heldOutScore = evaluate(heldOut, compressed);
                     }
                 }
-                Files.move(temp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                dev.nnzip.tensor.io.AtomicFiles.publish(temp, out);
                 List<TensorChoice> choices = new ArrayList<>();
                 double predicted = 0;
                 for (int i = 0; i < tuned.size(); i++) {

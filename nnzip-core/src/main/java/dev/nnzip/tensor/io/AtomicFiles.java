@@ -20,6 +20,18 @@ public final class AtomicFiles {
     private AtomicFiles() {
     }
 
+    /**
+     * Moves a finished temporary file onto {@code target} in one step, first giving it the permissions an ordinary new
+     * file gets ({@code rw-r--r--} on POSIX systems): a temp file is created owner-only, and the rename would otherwise
+     * make every .nnz, export and report unreadable to anyone else.
+     */
+    public static void publish(Path tmp, Path target) throws IOException {
+        if (Files.getFileStore(tmp).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
+            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        }
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
     public static void write(Path target, Content content) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
@@ -28,7 +40,7 @@ public final class AtomicFiles {
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 content.writeTo(out);
             }
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            publish(tmp, target);
         } finally {
             Files.deleteIfExists(tmp);
         }
