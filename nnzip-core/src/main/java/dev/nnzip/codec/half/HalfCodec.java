@@ -57,8 +57,7 @@ abstract sealed class HalfCodec implements WeightCodec permits Fp16Codec, Bf16Co
         TensorInputs.checkShape(tensorName, values, shape, blockValues);
         TensorInputs.finiteRange(tensorName, name(), values);
         PayloadWriter params = new PayloadWriter(16);
-        params.u8(VERSION);
-        SpecText.write(params, name());
+        SpecText.writeHeader(params, VERSION, name());
         int n = values.length;
         float[] decoded = new float[n];
         List<EncodedBlock> blocks = new ArrayList<>();
@@ -97,12 +96,7 @@ abstract sealed class HalfCodec implements WeightCodec permits Fp16Codec, Bf16Co
     @Override
     public final TensorDecoder decoder(EncodedTensor tensor, DecoderKind kind) {
         boolean reference = kind == DecoderKind.REFERENCE;
-        PayloadReader p = new PayloadReader(tensor.parameters());
-        int version = p.u8("version");
-        if (version != VERSION) {
-            throw new MalformedInputException(0, name() + " parameters version " + version + ", expected " + VERSION);
-        }
-        SpecText.read(p);
+        PayloadReader p = SpecText.readHeader(tensor.parameters(), name(), VERSION);
         p.expectEnd(name() + " parameters");
         return new BlockTensorDecoder(tensor, name()) {
             @Override

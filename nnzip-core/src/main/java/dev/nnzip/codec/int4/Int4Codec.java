@@ -5,7 +5,6 @@ import dev.nnzip.codec.DecoderKind;
 import dev.nnzip.codec.EncodedBlock;
 import dev.nnzip.codec.EncodedTensor;
 import dev.nnzip.codec.ErrorBound;
-import dev.nnzip.codec.MalformedInputException;
 import dev.nnzip.codec.TensorDecoder;
 import dev.nnzip.codec.WeightCodec;
 import dev.nnzip.codec.entropy.HuffmanCode;
@@ -93,8 +92,7 @@ public final class Int4Codec extends SettingDrivenCodec {
         }
         HuffmanCode shared = HuffmanCode.forFrequencies(SymbolStreams.histogram(symbols, 0, n, ALPHABET));
         PayloadWriter params = new PayloadWriter();
-        params.u8(VERSION);
-        SpecText.write(params, NAME + ":block=" + group);
+        SpecText.writeHeader(params, VERSION, NAME + ":block=" + group);
         params.varint(group);
         shared.write(params);
         List<EncodedBlock> blocks = new ArrayList<>();
@@ -134,12 +132,7 @@ public final class Int4Codec extends SettingDrivenCodec {
         Decoder(EncodedTensor tensor, boolean reference) {
             super(tensor, NAME);
             this.reference = reference;
-            PayloadReader in = new PayloadReader(tensor.parameters());
-            int version = in.u8("version");
-            if (version != VERSION) {
-                throw new MalformedInputException(0, "int4 parameters version " + version + ", expected " + VERSION);
-            }
-            SpecText.read(in);
+            PayloadReader in = SpecText.readHeader(tensor.parameters(), NAME, VERSION);
             group = in.varint(MAX_GROUP, "group size");
             if (group < MIN_GROUP) {
                 throw in.malformed("group size " + group + " below " + MIN_GROUP);

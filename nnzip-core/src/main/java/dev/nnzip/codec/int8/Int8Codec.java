@@ -107,8 +107,7 @@ public final class Int8Codec extends SettingDrivenCodec {
         }
         HuffmanCode shared = HuffmanCode.forFrequencies(SymbolStreams.histogram(symbols, 0, n, ALPHABET));
         PayloadWriter params = new PayloadWriter();
-        params.u8(VERSION);
-        SpecText.write(params, spec());
+        SpecText.writeHeader(params, VERSION, spec());
         params.u8(asymmetric ? 1 : 0).varint(ch.count()).varint(ch.inner());
         for (int c = 0; c < ch.count(); c++) {
             params.f32(scale[c]);
@@ -157,12 +156,7 @@ public final class Int8Codec extends SettingDrivenCodec {
         Decoder(EncodedTensor tensor, boolean reference) {
             super(tensor, NAME);
             this.reference = reference;
-            PayloadReader in = new PayloadReader(tensor.parameters());
-            int version = in.u8("version");
-            if (version != VERSION) {
-                throw new MalformedInputException(0, "int8 parameters version " + version + ", expected " + VERSION);
-            }
-            SpecText.read(in);
+            PayloadReader in = SpecText.readHeader(tensor.parameters(), NAME, VERSION);
             int mode = in.u8("int8 mode");
             if (mode > 1) {
                 throw new MalformedInputException(in.position() - 1, "int8 mode must be 0 or 1, was " + mode);

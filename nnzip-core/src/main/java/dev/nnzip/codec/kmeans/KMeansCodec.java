@@ -70,8 +70,7 @@ public final class KMeansCodec extends SettingDrivenCodec {
         int alphabet = Math.max(1, k);
         HuffmanCode shared = HuffmanCode.forFrequencies(SymbolStreams.histogram(symbols, 0, n, alphabet));
         PayloadWriter params = new PayloadWriter();
-        params.u8(VERSION);
-        SpecText.write(params, NAME + ":bits=" + bits);
+        SpecText.writeHeader(params, VERSION, NAME + ":bits=" + bits);
         params.u8(bits).varint(k);
         for (float c : centroids) {
             params.f32(c);
@@ -102,12 +101,7 @@ public final class KMeansCodec extends SettingDrivenCodec {
         Decoder(EncodedTensor tensor, boolean reference) {
             super(tensor, NAME);
             this.reference = reference;
-            PayloadReader in = new PayloadReader(tensor.parameters());
-            int version = in.u8("version");
-            if (version != VERSION) {
-                throw new MalformedInputException(0, "kmeans parameters version " + version + ", expected " + VERSION);
-            }
-            SpecText.read(in);
+            PayloadReader in = SpecText.readHeader(tensor.parameters(), NAME, VERSION);
             int bits = in.u8("index bits");
             if (bits < 1 || bits > MAX_BITS) {
                 throw new MalformedInputException(in.position() - 1, "index bits " + bits + " outside 1.." + MAX_BITS);

@@ -107,8 +107,7 @@ public final class PruneCodec extends SettingDrivenCodec {
         }
         ErrorBound keptBound = ErrorBound.absolute(bound.resolve(min, max));
         PayloadWriter params = new PayloadWriter();
-        params.u8(VERSION);
-        SpecText.write(params, spec);
+        SpecText.writeHeader(params, VERSION, spec);
         byte[] inner = this.values.name().getBytes(StandardCharsets.UTF_8);
         params.varint(inner.length).bytes(inner);
 
@@ -169,12 +168,7 @@ public final class PruneCodec extends SettingDrivenCodec {
         Decoder(EncodedTensor tensor, DecoderKind kind) {
             super(tensor, NAME);
             this.kind = kind;
-            PayloadReader in = new PayloadReader(tensor.parameters());
-            int version = in.u8("version");
-            if (version != VERSION) {
-                throw new MalformedInputException(0, "prune parameters version " + version + ", expected " + VERSION);
-            }
-            SpecText.read(in);
+            PayloadReader in = SpecText.readHeader(tensor.parameters(), NAME, VERSION);
             int len = in.varint(MAX_CODEC_NAME, "value codec name length");
             int at = in.skip(len, "value codec name");
             innerName = new String(in.array(), at, len, StandardCharsets.UTF_8);

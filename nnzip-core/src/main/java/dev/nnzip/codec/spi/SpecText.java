@@ -13,6 +13,28 @@ public final class SpecText {
     private SpecText() {
     }
 
+    /** Writes the header every survey codec's parameters start with: {@code u8 version}, then the spec text. */
+    public static void writeHeader(PayloadWriter out, int version, String spec) {
+        out.u8(version);
+        write(out, spec);
+    }
+
+    /**
+     * A reader over {@code parameters} past their header ({@link #writeHeader}), after checking the version.
+     *
+     * @throws dev.nnzip.codec.MalformedInputException naming {@code codec} if the version is not {@code version}
+     */
+    public static PayloadReader readHeader(byte[] parameters, String codec, int version) {
+        PayloadReader in = new PayloadReader(parameters);
+        int found = in.u8("version");
+        if (found != version) {
+            throw new dev.nnzip.codec.MalformedInputException(0, codec + " parameters version " + found + ", expected "
+                    + version);
+        }
+        read(in);
+        return in;
+    }
+
     public static void write(PayloadWriter out, String spec) {
         byte[] b = spec.getBytes(StandardCharsets.UTF_8);
         if (b.length > MAX_BYTES) {
