@@ -5,14 +5,8 @@ public final class Bf16Codec extends HalfCodec {
     public static final String NAME = "bf16";
     public static final int ID = 8;
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public int id() {
-        return ID;
+    public Bf16Codec() {
+        super(NAME, ID);
     }
 
     @Override

@@ -9,14 +9,8 @@ public final class Fp16Codec extends HalfCodec {
     public static final String NAME = "fp16";
     public static final int ID = 7;
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public int id() {
-        return ID;
+    public Fp16Codec() {
+        super(NAME, ID);
     }
 
     @Override

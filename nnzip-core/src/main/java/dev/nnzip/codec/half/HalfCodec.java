@@ -6,13 +6,13 @@ import dev.nnzip.codec.EncodedTensor;
 import dev.nnzip.codec.ErrorBound;
 import dev.nnzip.codec.MalformedInputException;
 import dev.nnzip.codec.TensorDecoder;
-import dev.nnzip.codec.WeightCodec;
 import dev.nnzip.codec.spi.AchievedError;
 import dev.nnzip.codec.spi.BlockTensorDecoder;
 import dev.nnzip.codec.spi.ByteStreams;
 import dev.nnzip.codec.spi.DecodeScratch;
 import dev.nnzip.codec.spi.PayloadReader;
 import dev.nnzip.codec.spi.PayloadWriter;
+import dev.nnzip.codec.spi.SettingDrivenCodec;
 import dev.nnzip.codec.spi.SpecText;
 import dev.nnzip.codec.spi.TensorInputs;
 import java.util.ArrayList;
@@ -23,8 +23,12 @@ import java.util.List;
  * of the 16-bit codes stored as {@link ByteStreams} (Zstd where it pays: the high byte holds sign and exponent and is very
  * repetitive), and the rare finite value that would overflow to infinity stored raw as an escape.
  */
-abstract sealed class HalfCodec implements WeightCodec permits Fp16Codec, Bf16Codec {
+abstract sealed class HalfCodec extends SettingDrivenCodec permits Fp16Codec, Bf16Codec {
     private static final int VERSION = 1;
+
+    HalfCodec(String name, int id) {
+        super(name, id);
+    }
 
     /** Round-to-nearest-even conversion to the 16-bit code. */
     abstract short encode16(float f);
@@ -34,22 +38,6 @@ abstract sealed class HalfCodec implements WeightCodec permits Fp16Codec, Bf16Co
 
     /** The widening written out from the format's definition, the fast path's test oracle. */
     abstract float decode16Reference(short h);
-
-    @Override
-    public final boolean isLossless() {
-        return false;
-    }
-
-    /** Driven by its settings, not by the bound; see {@link WeightCodec#isErrorBounded()}. */
-    @Override
-    public boolean isErrorBounded() {
-        return false;
-    }
-
-    @Override
-    public String describe(byte[] parameters) {
-        return SpecText.describe(parameters, name());
-    }
 
     @Override
     public final EncodedTensor encode(String tensorName, float[] values, int[] shape, ErrorBound bound,

@@ -3,7 +3,7 @@ package dev.nnzip.codec.spi;
 import dev.nnzip.codec.WeightCodec;
 
 /**
- * The identity every survey codec shares (int8, int4, k-means, pruning): a registry name and container id, lossy, and
+ * The identity every survey codec shares (int8, int4, fp16/bf16, k-means, pruning): a registry name and container id, lossy, and
  * driven by its settings rather than by an error bound ({@link WeightCodec#isErrorBounded()} is false), with its spec
  * text recorded first in the tensor parameters ({@link SpecText}). Subclasses supply the settings and the coding.
  */
