@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -24,11 +25,8 @@ public final class CompareCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IN.onnx")
     Path input;
 
-    @Option(names = "--dataset", defaultValue = "fashion-mnist", description = "data set (valid: fashion-mnist)")
-    String dataset;
-
-    @Option(names = "--data", paramLabel = "DIR", description = "data directory (default: Debian's dataset-fashion-mnist)")
-    Path data;
+    @Mixin
+    DatasetOptions datasetOptions = new DatasetOptions();
 
     @Option(names = "--limit", defaultValue = "0", paramLabel = "N", description = "first N test images (0 = all)")
     int limit;
@@ -44,13 +42,10 @@ public final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!dataset.equals("fashion-mnist")) {
-            throw new IllegalArgumentException("unknown data set '" + dataset + "', valid: fashion-mnist");
-        }
         if (limit < 0) {
             throw new IllegalArgumentException("--limit must be >= 0, was " + limit);
         }
-        FashionMnist fm = data == null ? FashionMnist.atDefaultLocation() : FashionMnist.at(data);
+        FashionMnist fm = datasetOptions.open();
         LabeledImages test = limit == 0 ? fm.test() : fm.test().first(limit);
         int workers = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         List<TechniqueSweep.Technique> techniques = TechniqueSweep.standard();

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -75,12 +76,8 @@ public final class CompressCommand implements Callable<Integer> {
                     + " on --dataset; --error-bound is then ignored")
     Double maxAccuracyDrop;
 
-    @Option(names = "--dataset", defaultValue = "fashion-mnist",
-            description = "data set for --max-accuracy-drop (valid: fashion-mnist)")
-    String dataset;
-
-    @Option(names = "--data", paramLabel = "DIR", description = "data directory (default: Debian's dataset-fashion-mnist)")
-    Path data;
+    @Mixin
+    DatasetOptions datasetOptions = new DatasetOptions();
 
     @Option(names = "--sensitivity-images", defaultValue = "5000", paramLabel = "N",
             description = "calibration images per layer-sensitivity measurement (default ${DEFAULT-VALUE})")
@@ -106,7 +103,7 @@ public final class CompressCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--max-accuracy-drop tunes codecs per layer and cannot be combined"
                         + " with --transform (yet); run the transform first: --transform ... then tune its output");
             }
-            return TunedCompression.run(input, output, policy, codec, maxAccuracyDrop, dataset, data, sensitivityImages,
+            return TunedCompression.run(input, output, policy, codec, maxAccuracyDrop, datasetOptions, sensitivityImages,
                     workers, json);
         }
         CompressionReport report;

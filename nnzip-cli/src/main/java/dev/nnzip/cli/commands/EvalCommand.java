@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -21,11 +22,8 @@ public final class EvalCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL")
     Path model;
 
-    @Option(names = "--dataset", defaultValue = "fashion-mnist", description = "data set (valid: fashion-mnist)")
-    String dataset;
-
-    @Option(names = "--data", paramLabel = "DIR", description = "data directory (default: Debian's dataset-fashion-mnist)")
-    Path data;
+    @Mixin
+    DatasetOptions datasetOptions = new DatasetOptions();
 
     @Option(names = "--limit", paramLabel = "N", description = "evaluate only the first N test images")
     Integer limit;
@@ -41,10 +39,7 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!dataset.equals("fashion-mnist")) {
-            throw new IllegalArgumentException("unknown data set '" + dataset + "', valid: fashion-mnist");
-        }
-        FashionMnist fm = data == null ? FashionMnist.atDefaultLocation() : FashionMnist.at(data);
+        FashionMnist fm = datasetOptions.open();
         ClassifierEvaluator.Settings settings = ClassifierEvaluator.Settings.defaults().withBatchSize(batch);
         if (threads != null) {
             settings = settings.withThreads(threads);

@@ -28,12 +28,9 @@ final class TunedCompression {
     private TunedCompression() {
     }
 
-    static int run(Path input, Path output, CompressionPolicy base, String codec, double maxDrop, String dataset,
-                   Path dataDir, int sensitivityImages, int threads, boolean json) throws Exception {
-        if (!dataset.equals("fashion-mnist")) {
-            throw new IllegalArgumentException("unknown data set '" + dataset + "', valid: fashion-mnist");
-        }
-        FashionMnist fm = dataDir == null ? FashionMnist.atDefaultLocation() : FashionMnist.at(dataDir);
+    static int run(Path input, Path output, CompressionPolicy base, String codec, double maxDrop,
+                   DatasetOptions dataset, int sensitivityImages, int threads, boolean json) throws Exception {
+        FashionMnist fm = dataset.open();
         LabeledImages test = fm.test();
         int half = test.size() / 2;
         LabeledImages calibrationImages = test.range(0, half);
