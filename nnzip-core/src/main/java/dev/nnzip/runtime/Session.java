@@ -87,6 +87,8 @@ public final class Session implements AutoCloseable {
                         in[0] = activations.external(rows.table());
                         in[1] = rows.indices();
                         out = execute(step, in);
+                    } finally {
+                        activations.forgetExternal(in[0]);
                     }
                 } else {
                     out = execute(step, in);
@@ -105,6 +107,7 @@ public final class Session implements AutoCloseable {
                 }
                 for (int w : step.weightReleases()) {
                     weights.release(w);
+                    activations.forgetExternal(values[weightSlots[w]]);
                     values[weightSlots[w]] = null;
                 }
             }
@@ -228,6 +231,16 @@ public final class Session implements AutoCloseable {
                 external.add(t.data());
             }
             return t;
+        }
+
+        /**
+         * Drops the mark of a released weight: the set must not keep a decoded weight reachable after the store let it go
+         * (it held every layer of a layerwise run until the run ended, the whole decoded model).
+         */
+        void forgetExternal(Tensor t) {
+            if (t != null) {
+                external.remove(t.data());
+            }
         }
 
         void produced(Tensor t) {

@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nnzip.Nnz;
 import dev.nnzip.TestModels;
+import dev.nnzip.graph.Graph;
+import dev.nnzip.graph.Weight;
 import dev.nnzip.runtime.weights.MemoryMode;
 import dev.nnzip.tensor.DType;
 import dev.nnzip.tensor.Tensor;
+import java.lang.ref.WeakReference;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -174,6 +178,71 @@ class MemoryModesTest {
                         : mode.kind() == MemoryMode.Kind.BUDGET ? 64 * 1024 : 0;
                 assertThat(m.residentWeightBytes()).as("resident after all sessions closed in %s", mode)
                         .isLessThanOrEqualTo(bound);
+            }
+        }
+    }
+
+    /**
+     * The engine's accounting is not the whole truth: a decoded weight must also become unreachable once released, or
+     * the GC cannot take it back and a layerwise run holds the whole decoded model (a set of "external" arrays in the
+     * session kept every layer until the run ended). Each weight here, when decoded, forces a GC and counts how many
+     * weights decoded earlier in the run are still reachable; the MLP's weights are read one layer at a time.
+     */
+    @Test
+    void releasedWeightsBecomeUnreachable() {
+        for (MemoryMode mode : List.of(MemoryMode.LAYERWISE, MemoryMode.PREFETCH, MemoryMode.budget(0))) {
+            try (Model loaded = Nnz.load(model)) {
+                Graph g = loaded.graph();
+                List<WeakReference<Object>> decoded = new ArrayList<>();
+                int[] mostReachable = {0};
+                Map<String, Weight> tracked = new LinkedHashMap<>();
+                g.weights().forEach((name, w) -> tracked.put(name, new TrackedWeight(w, decoded, mostReachable)));
+                Graph trackedGraph = new Graph(g.name(), g.nodes(), g.inputs(), g.outputs(), tracked, g.valueInfos(),
+                        g.opsets());
+                try (Model m = new Model("tracked", trackedGraph, mode, null);
+                     Session s = m.newSession(new SessionOptions(1, mode))) {
+                    s.run(input(9));
+                }
+                assertThat(decoded).as("weights decoded in %s", mode).hasSizeGreaterThanOrEqualTo(2 * LAYERS);
+                // The running layer's weight and bias, and in prefetch the next layer's pair being decoded ahead.
+                assertThat(mostReachable[0]).as("earlier decoded weights still reachable in %s", mode)
+                        .isLessThanOrEqualTo(4);
+            }
+        }
+    }
+
+    /** Delegates decoding and, before each, counts how many arrays it decoded before are still reachable after a GC. */
+    private record TrackedWeight(Weight inner, List<WeakReference<Object>> decoded, int[] mostReachable)
+            implements Weight {
+        @Override
+        public String name() {
+            return inner.name();
+        }
+
+        @Override
+        public DType dtype() {
+            return inner.dtype();
+        }
+
+        @Override
+        public int[] shape() {
+            return inner.shape();
+        }
+
+        @Override
+        public long storedBytes() {
+            return inner.storedBytes();
+        }
+
+        @Override
+        public Tensor decode() {
+            System.gc();
+            synchronized (decoded) {
+                int reachable = (int) decoded.stream().filter(r -> r.get() != null).count();
+                mostReachable[0] = Math.max(mostReachable[0], reachable);
+                Tensor t = inner.decode();
+                decoded.add(new WeakReference<>(t.data()));
+                return t;
             }
         }
     }
