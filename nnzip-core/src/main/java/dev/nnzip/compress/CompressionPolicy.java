@@ -42,6 +42,17 @@ public final class CompressionPolicy {
      */
     public static final int DEFAULT_MIN_LOSSY_VALUES = 256;
 
+    /**
+     * The default bound: 0.2 of each layer weight's standard deviation, for the largest layer, with smaller layers finer
+     * by {@link BoundAllocation#SIZE}. Chosen on Fashion-MNIST's 60,000 training images, never the test set: the
+     * largest setting of 0.15, 0.18, 0.2, 0.22, 0.25 at which no reference model lost more than 0.1 pp of training
+     * accuracy (docs/BENCHMARKS.md).
+     */
+    public static final ErrorBound DEFAULT_BOUND = ErrorBound.ofStd(0.2);
+
+    /** The default codec for layer weights. */
+    public static final String DEFAULT_CODEC = "smartdnn";
+
     /** A bias's bound is this fraction of the layer weights' bound. */
     public static final double BIAS_BOUND_FRACTION = 0.1;
 
@@ -50,9 +61,15 @@ public final class CompressionPolicy {
     private final int minLossyValues;
     private final List<Rule> rules;
     private final boolean foldBatchNorm;
+    private final BoundAllocation allocation;
 
     public CompressionPolicy(String codec, ErrorBound bound, int minLossyValues, List<Rule> rules) {
         this(codec, bound, minLossyValues, rules, false);
+    }
+
+    public CompressionPolicy(String codec, ErrorBound bound, int minLossyValues, List<Rule> rules,
+                             boolean foldBatchNorm) {
+        this(codec, bound, minLossyValues, rules, foldBatchNorm, BoundAllocation.UNIFORM);
     }
 
     /**
@@ -60,7 +77,7 @@ public final class CompressionPolicy {
      *                      ({@link BatchNormFolder}); the .nnz then holds the folded graph
      */
     public CompressionPolicy(String codec, ErrorBound bound, int minLossyValues, List<Rule> rules,
-                             boolean foldBatchNorm) {
+                             boolean foldBatchNorm, BoundAllocation allocation) {
         Codecs.configure(codec); // a codec spec such as int4:block=64; fails listing the valid codecs or keys
         for (Rule r : rules) {
             Codecs.configure(r.codec());
@@ -70,9 +87,22 @@ public final class CompressionPolicy {
         this.minLossyValues = minLossyValues;
         this.rules = List.copyOf(rules);
         this.foldBatchNorm = foldBatchNorm;
+        this.allocation = allocation;
     }
 
-    /** The default policy for one codec and bound: BatchNorm folding on, tensors below 1024 values lossless. */
+    /**
+     * What {@code nnzip compress} does without options: {@link #DEFAULT_CODEC} at {@link #DEFAULT_BOUND} spread by
+     * layer size, BatchNorm folded, layer weights from {@link #DEFAULT_MIN_LOSSY_VALUES} values lossy.
+     */
+    public static CompressionPolicy defaults() {
+        return new CompressionPolicy(DEFAULT_CODEC, DEFAULT_BOUND, DEFAULT_MIN_LOSSY_VALUES, List.of(), true,
+                BoundAllocation.SIZE);
+    }
+
+    /**
+     * One codec at one bound for every layer ({@link BoundAllocation#UNIFORM}: what a sweep over settings needs),
+     * BatchNorm folding on, layer weights from {@link #DEFAULT_MIN_LOSSY_VALUES} values lossy.
+     */
     public static CompressionPolicy of(String codec, ErrorBound bound) {
         return new CompressionPolicy(codec, bound, DEFAULT_MIN_LOSSY_VALUES, List.of(), true);
     }
@@ -93,7 +123,16 @@ public final class CompressionPolicy {
     public CompressionPolicy withRule(String regex, String ruleCodec, ErrorBound ruleBound) {
         List<Rule> r = new ArrayList<>(rules);
         r.add(new Rule(Pattern.compile(regex), ruleCodec, ruleBound));
-        return new CompressionPolicy(codec, bound, minLossyValues, r, foldBatchNorm);
+        return new CompressionPolicy(codec, bound, minLossyValues, r, foldBatchNorm, allocation);
+    }
+
+    /** A copy that spreads the bound over the layers by {@code a}. */
+    public CompressionPolicy withAllocation(BoundAllocation a) {
+        return new CompressionPolicy(codec, bound, minLossyValues, rules, foldBatchNorm, a);
+    }
+
+    public BoundAllocation allocation() {
+        return allocation;
     }
 
     /** Decides for every weight of {@code graph}. */
@@ -101,14 +140,26 @@ public final class CompressionPolicy {
         Set<String> parameterOperands = parameterOperands(graph);
         Set<String> biases = biasOperands(graph);
         biases.removeAll(parameterOperands);
+        long largest = 0;
+        for (Weight w : graph.weights().values()) {
+            if (parameterOperands.contains(w.name()) && isDefaultLossy(w)) {
+                largest = Math.max(largest, Shapes.size(w.shape()));
+            }
+        }
         Map<String, Choice> out = new java.util.LinkedHashMap<>();
         for (Weight w : graph.weights().values()) {
-            out.put(w.name(), choose(w, parameterOperands.contains(w.name()), biases.contains(w.name())));
+            out.put(w.name(), choose(w, parameterOperands.contains(w.name()), biases.contains(w.name()), largest));
         }
         return out;
     }
 
-    private Choice choose(Weight w, boolean parameterOperand, boolean bias) {
+    /** A float weight no rule claims and large enough for the lossy codec. */
+    private boolean isDefaultLossy(Weight w) {
+        return w.dtype().storage() == DType.Storage.FLOAT && Shapes.size(w.shape()) >= minLossyValues
+                && rules.stream().noneMatch(r -> r.pattern().matcher(w.name()).matches());
+    }
+
+    private Choice choose(Weight w, boolean parameterOperand, boolean bias, long largestLossy) {
         if (w.dtype().storage() != DType.Storage.FLOAT) {
             return new Choice("raw", ErrorBound.exact());
         }
@@ -118,7 +169,8 @@ public final class CompressionPolicy {
             }
         }
         if (parameterOperand && Shapes.size(w.shape()) >= minLossyValues) {
-            return new Choice(codec, bound);
+            double f = allocation.factor(Shapes.size(w.shape()), largestLossy);
+            return new Choice(codec, f == 1.0 ? bound : new ErrorBound(bound.kind(), bound.value() * f));
         }
         WeightCodec layerCodec = Codecs.configure(codec);
         if (bias && !layerCodec.isLossless() && layerCodec.isErrorBounded()) { // a bit width means nothing for a bias

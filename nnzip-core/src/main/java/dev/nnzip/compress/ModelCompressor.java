@@ -87,6 +87,16 @@ public final class ModelCompressor {
         WeightCodec codec = Codecs.configure(choice.codec());
         float[] values = t.floats();
         EncodedTensor encoded = codec.encode(w.name(), values, t.shape(), choice.bound().toAbsolute(values, t.shape()));
+        if (!codec.isLossless() && codec.isErrorBounded()) {
+            // Exact values meet every bound, and for a small tensor (a bias, a 5x5 filter bank) the lossy stream's
+            // header — Huffman code, scales — can outweigh the values it saves: store whichever is smaller.
+            WeightCodec exact = Codecs.configure("lossless");
+            EncodedTensor lossless = exact.encode(w.name(), values, t.shape(), ErrorBound.exact());
+            if (lossless.encodedBytes() <= encoded.encodedBytes()) {
+                codec = exact;
+                encoded = lossless;
+            }
+        }
         float[] back = codec.decode(encoded, parallel);
         double maxError = 0;
         for (int i = 0; i < values.length; i++) {

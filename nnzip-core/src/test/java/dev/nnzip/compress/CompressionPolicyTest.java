@@ -58,4 +58,37 @@ class CompressionPolicyTest {
         assertThat(ruled.get("b").codec()).isEqualTo("lossless");
         assertThat(ruled.get("w").codec()).isEqualTo("smartdnn");
     }
+
+    @Test
+    void sizeAllocationGivesSmallerLayersAFinerBoundInProportionToTheSquareRootOfTheirSize() {
+        var model = TestModels.create()
+                .input("x", DType.FLOAT, 1, 256).output("y", DType.FLOAT, 1, 16)
+                .weight("w1", zeros(256, 64))   // 16,384 values: the largest lossy layer
+                .weight("w2", zeros(64, 16))    // 1,024 values: a sixteenth of it
+                .weight("tiny", zeros(16, 16))  // 256 values, claimed by a rule
+                .node("MatMul", "m1", new String[] {"x", "w1"}, new String[] {"h"})
+                .node("MatMul", "m2", new String[] {"h", "w2"}, new String[] {"z"})
+                .node("MatMul", "m3", new String[] {"z", "tiny"}, new String[] {"y"})
+                .build();
+        var graph = OnnxImporter.convert(model);
+        ErrorBound bound = ErrorBound.ofStd(0.2);
+        CompressionPolicy sized = CompressionPolicy.of("smartdnn", bound).withAllocation(BoundAllocation.SIZE)
+                .withRule("tiny", "uniform", ErrorBound.absolute(0.5));
+        Map<String, CompressionPolicy.Choice> d = sized.decide(graph);
+
+        assertThat(d.get("w1").bound()).isEqualTo(bound);
+        assertThat(d.get("w2").bound().kind()).isEqualTo(ErrorBound.Kind.STD);
+        assertThat(d.get("w2").bound().value()).isCloseTo(0.2 / 4, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(d.get("tiny")).isEqualTo(new CompressionPolicy.Choice("uniform", ErrorBound.absolute(0.5)));
+        // The uniform spread, and the policy copies, keep the setting as given.
+        assertThat(CompressionPolicy.of("smartdnn", bound).decide(graph).get("w2").bound()).isEqualTo(bound);
+        assertThat(sized.allocation()).isEqualTo(BoundAllocation.SIZE);
+    }
+
+    @Test
+    void allocationNamesParseAndABadOneListsTheValidNames() {
+        assertThat(BoundAllocation.parse("Size")).isEqualTo(BoundAllocation.SIZE);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BoundAllocation.parse("sqrt"))
+                .hasMessageContaining("uniform, size").hasMessageContaining("'sqrt'");
+    }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nnzip.codec.ErrorBound;
+import dev.nnzip.compress.BoundAllocation;
 import dev.nnzip.compress.CompressionPolicy;
 import dev.nnzip.compress.CompressionReport;
 import dev.nnzip.compress.ModelCompressor;
@@ -36,8 +37,8 @@ public final class CompressCommand implements Callable<Integer> {
     String codec;
 
     @Option(names = "--error-bound", defaultValue = DEFAULT_BOUND, paramLabel = "B",
-            description = "error bound: a fraction of each tensor's value range (default ${DEFAULT-VALUE}),"
-                    + " or an absolute value with --absolute")
+            description = "error bound: a fraction of each layer weight's standard deviation (default ${DEFAULT-VALUE};"
+                    + " see --relative-to, --allocation), or an absolute value with --absolute")
     double errorBound;
 
     @Option(names = "--absolute", description = "read --error-bound as an absolute bound")
@@ -47,6 +48,11 @@ public final class CompressCommand implements Callable<Integer> {
             description = "what a relative --error-bound is a fraction of: each tensor's value range max-min, the"
                     + " smallest range of its output channels, or its standard deviation (default ${DEFAULT-VALUE})")
     String relativeTo;
+
+    @Option(names = "--allocation", defaultValue = DEFAULT_ALLOCATION, paramLabel = "uniform|size",
+            description = "how the bound is spread over the layers: the same for every layer, or scaled by"
+                    + " sqrt(layer size / largest layer) so small layers get a finer grid (default ${DEFAULT-VALUE})")
+    String allocation;
 
     @Option(names = "--fold-batchnorm", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "fold Conv->BatchNormalization pairs into the Conv before compressing (default ${DEFAULT-VALUE})")
@@ -83,15 +89,17 @@ public final class CompressCommand implements Callable<Integer> {
             description = "calibration images per layer-sensitivity measurement (default ${DEFAULT-VALUE})")
     int sensitivityImages;
 
-    static final String DEFAULT_CODEC = "smartdnn";
-    static final String DEFAULT_BOUND = "0.01";
-    static final String DEFAULT_RELATIVE_TO = "range";
+    static final String DEFAULT_CODEC = CompressionPolicy.DEFAULT_CODEC;
+    static final String DEFAULT_BOUND = "0.2";
+    static final String DEFAULT_RELATIVE_TO = "std";
+    static final String DEFAULT_ALLOCATION = "size";
     static final String DEFAULT_MIN_LOSSY = "" + CompressionPolicy.DEFAULT_MIN_LOSSY_VALUES;
 
     @Override
     public Integer call() throws Exception {
         ErrorBound bound = bound(errorBound);
-        CompressionPolicy policy = new CompressionPolicy(codec, bound, minLossy, java.util.List.of(), foldBatchNorm);
+        CompressionPolicy policy = new CompressionPolicy(codec, bound, minLossy, java.util.List.of(), foldBatchNorm,
+                BoundAllocation.parse(allocation));
         for (var e : overrides.entrySet()) {
             String[] spec = splitBound(e.getValue());
             ErrorBound b = spec.length == 2 ? bound(Double.parseDouble(spec[1])) : bound;
@@ -191,6 +199,7 @@ public final class CompressCommand implements Callable<Integer> {
         }
         root.put("error_bound", errorBound);
         root.put("error_bound_kind", absolute ? "absolute" : "relative to " + relativeTo);
+        root.put("allocation", allocation);
         root.put("original_bytes", r.originalBytes());
         root.put("compressed_bytes", r.compressedBytes());
         root.put("ratio", r.ratio());

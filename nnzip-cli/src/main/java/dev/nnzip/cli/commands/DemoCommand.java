@@ -1,7 +1,6 @@
 package dev.nnzip.cli.commands;
 
 import dev.nnzip.Nnz;
-import dev.nnzip.codec.ErrorBound;
 import dev.nnzip.compress.CompressionPolicy;
 import dev.nnzip.compress.CompressionReport;
 import dev.nnzip.compress.ModelCompressor;
@@ -68,15 +67,14 @@ public final class DemoCommand implements Callable<Integer> {
             System.out.printf("accuracy   %.2f %% top-1 (%d / %d test images), original FP32%n",
                     100 * before.accuracy(), before.correct(), before.total());
 
-            ErrorBound bound = ErrorBound.relative(Double.parseDouble(CompressCommand.DEFAULT_BOUND));
+            CompressionPolicy policy = CompressionPolicy.defaults();
             CompressionReport report;
             try (Parallel p = new Parallel(t)) {
-                report = ModelCompressor.compress(onnx, nnz, CompressionPolicy.of(CompressCommand.DEFAULT_CODEC, bound),
-                        p, ModelCompressor.Progress.NONE);
+                report = ModelCompressor.compress(onnx, nnz, policy, p, ModelCompressor.Progress.NONE);
             }
-            System.out.printf("compress   %s, error bound %s of each layer's range: %s -> %s, %.2fx smaller%n",
-                    CompressCommand.DEFAULT_CODEC, CompressCommand.DEFAULT_BOUND, Format.bytes(report.originalBytes()),
-                    Format.bytes(report.compressedBytes()), report.ratio());
+            System.out.printf("compress   %s, error bound %s of each weight's standard deviation (largest layer; smaller"
+                    + " layers finer): %s -> %s, %.2fx smaller%n", policy.codec(), policy.bound().value(),
+                    Format.bytes(report.originalBytes()), Format.bytes(report.compressedBytes()), report.ratio());
             Accuracy after;
             try (Model m = Nnz.load(nnz)) {
                 after = ClassifierEvaluator.evaluate(m, data.test(), eval);

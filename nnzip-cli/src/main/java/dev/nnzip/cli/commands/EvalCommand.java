@@ -5,6 +5,7 @@ import dev.nnzip.Nnz;
 import dev.nnzip.eval.Accuracy;
 import dev.nnzip.eval.ClassifierEvaluator;
 import dev.nnzip.eval.FashionMnist;
+import dev.nnzip.eval.LabeledImages;
 import dev.nnzip.runtime.Model;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -25,8 +26,13 @@ public final class EvalCommand implements Callable<Integer> {
     @Mixin
     DatasetOptions datasetOptions = new DatasetOptions();
 
-    @Option(names = "--limit", paramLabel = "N", description = "evaluate only the first N test images")
+    @Option(names = "--limit", paramLabel = "N", description = "evaluate only the first N images")
     Integer limit;
+
+    @Option(names = "--split", defaultValue = "test", paramLabel = "test|train",
+            description = "which images: the 10,000 test images (default) or the 60,000 training images, e.g. to pick"
+                    + " a compression setting without looking at the test set")
+    String split;
 
     @Option(names = "--batch", defaultValue = "100", description = "batch size (default 100)")
     int batch;
@@ -48,7 +54,13 @@ public final class EvalCommand implements Callable<Integer> {
             settings = settings.withLimit(limit);
         }
         try (Model m = Nnz.load(model)) {
-            Accuracy a = ClassifierEvaluator.evaluate(m, fm.test(), settings);
+            LabeledImages images = switch (split) {
+                case "test" -> fm.test();
+                case "train" -> fm.train();
+                default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                        "--split must be test or train, was '" + split + "'");
+            };
+            Accuracy a = ClassifierEvaluator.evaluate(m, images, settings);
             if (json) {
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("accuracy", a.accuracy());
@@ -56,8 +68,8 @@ public final class EvalCommand implements Callable<Integer> {
                 out.put("total", a.total());
                 System.out.println(new ObjectMapper().writeValueAsString(out));
             } else {
-                System.out.printf("%s: top-1 accuracy %.2f %% (%d / %d Fashion-MNIST test images)%n",
-                        model.getFileName(), 100 * a.accuracy(), a.correct(), a.total());
+                System.out.printf("%s: top-1 accuracy %.2f %% (%d / %d Fashion-MNIST %s images)%n",
+                        model.getFileName(), 100 * a.accuracy(), a.correct(), a.total(), split);
             }
         }
         return 0;

@@ -2,9 +2,13 @@ package dev.nnzip.cli.commands;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nnzip.compress.CompressionPolicy;
+import dev.nnzip.compress.ModelCompressor;
 import dev.nnzip.format.NnzFile;
+import dev.nnzip.kernels.Parallel;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,5 +63,17 @@ class CompressCommandSurveyTest {
         assertThat(run(err, LENET5.toString(), "-o", dir.resolve("x.nnz").toString(), "--codec", "kmeans:k=16"))
                 .isNotZero();
         assertThat(err.toString()).contains("unknown setting 'k' for codec 'kmeans'; valid: bits");
+    }
+
+    /** The CLI without options and the API's CompressionPolicy.defaults() write the same bytes. */
+    @Test
+    void commandLineDefaultsAreThePolicyDefaults() throws Exception {
+        Path cli = dir.resolve("cli.nnz");
+        Path api = dir.resolve("api.nnz");
+        assertThat(run(new StringWriter(), LENET5.toString(), "-o", cli.toString(), "--json")).isZero();
+        try (Parallel p = new Parallel(2)) {
+            ModelCompressor.compress(LENET5, api, CompressionPolicy.defaults(), p, ModelCompressor.Progress.NONE);
+        }
+        assertThat(Files.readAllBytes(cli)).isEqualTo(Files.readAllBytes(api));
     }
 }

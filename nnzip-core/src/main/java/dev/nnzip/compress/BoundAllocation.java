@@ -1,0 +1,47 @@
+package dev.nnzip.compress;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * How one error-bound setting is spread over the layers of a model.
+ *
+ * <p>{@link #UNIFORM}: every lossy layer weight gets the setting as is (each a fraction of its own range or σ).
+ *
+ * <p>{@link #SIZE}: the bound of a layer with {@code n} values is the setting times {@code sqrt(n / nMax)}, {@code nMax}
+ * being the largest lossy layer of the model, so the largest layer gets the setting and smaller ones a finer grid. Why:
+ * this is the classic optimal bit allocation (Gersho &amp; Gray, <i>Vector Quantization and Signal Compression</i>, 1992,
+ * §8.3) under the model that each layer's quantization noise hurts the network through its noise-to-signal ratio at
+ * the layer's output, {@code Δ²/(12σ²)} for a step Δ over weights of spread σ — a ratio that does not depend on how many
+ * weights the layer has, while the bits it costs, {@code n·(h − log2 Δ)}, do. Minimising {@code Σ n_l·(h_l − log2 Δ_l)}
+ * subject to {@code Σ Δ_l²/σ_l² = D} gives {@code Δ_l ∝ σ_l·sqrt(n_l)}: a small layer buys its precision cheaply, the big
+ * ones, where the bytes are, get the coarse grid. With the bound relative to σ (the default) this is exactly that
+ * allocation. Measured in docs/BENCHMARKS.md against the uniform spread.
+ */
+public enum BoundAllocation {
+    UNIFORM,
+    SIZE;
+
+    /** The factor on the setting for a layer of {@code values} values in a model whose largest lossy layer has {@code largest}. */
+    public double factor(long values, long largest) {
+        return this == SIZE && largest > 0 && values < largest ? Math.sqrt((double) values / largest) : 1.0;
+    }
+
+    /** Parses {@code uniform} or {@code size}; the error lists the valid names. */
+    public static BoundAllocation parse(String text) {
+        for (BoundAllocation a : values()) {
+            if (a.name().equalsIgnoreCase(text)) {
+                return a;
+            }
+        }
+        throw new IllegalArgumentException("bound allocation must be one of "
+                + Arrays.stream(values()).map(BoundAllocation::toString).collect(Collectors.joining(", "))
+                + ", was '" + text + "'");
+    }
+
+    @Override
+    public String toString() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}
