@@ -100,6 +100,83 @@ public final class NnzWeight implements Weight {
         return Tensor.wrap(entry.dtype(), entry.shape(), out);
     }
 
+    /**
+     * A decode of the whole tensor that any number of threads can share block by block: each {@link
+     * BlockwiseDecode#help()} call claims blocks not yet claimed and decodes them, so a background prefetcher and the
+     * session's threads, arriving later, finish one tensor together instead of the session waiting for one thread.
+     */
+    public BlockwiseDecode startDecode() {
+        if (codec == null) {
+            throw new IllegalStateException("tensor '" + name() + "' is stored raw, not in codec blocks");
+        }
+        return new BlockwiseDecode(decoder(null));
+    }
+
+    /** See {@link #startDecode()}. Thread-safe. */
+    public final class BlockwiseDecode {
+        private final TensorDecoder decoder;
+        private final float[] out;
+        private final int blocks;
+        private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        private int finished;
+        private RuntimeException failure;
+
+        private BlockwiseDecode(TensorDecoder decoder) {
+            this.decoder = decoder;
+            this.out = new float[Shapes.size(entry.shape())];
+            this.blocks = entry.blocks().size();
+        }
+
+        /** Bytes of the decoded tensor this decode fills. */
+        public long decodedBytes() {
+            return 4L * out.length;
+        }
+
+        /** Decodes unclaimed blocks until none is left (returns at once if all are claimed). */
+        public void help() {
+            for (int b = next.getAndIncrement(); b < blocks; b = next.getAndIncrement()) {
+                RuntimeException error = null;
+                try {
+                    decoder.decodeBlock(b, out, decoder.tensor().blockStart(b));
+                } catch (MalformedInputException e) {
+                    error = corrupted(e);
+                } catch (RuntimeException e) {
+                    error = e;
+                }
+                synchronized (this) {
+                    if (error != null && failure == null) {
+                        failure = error;
+                    }
+                    if (++finished == blocks) {
+                        notifyAll();
+                    }
+                }
+            }
+        }
+
+        /** Stops handing out blocks (the decode is abandoned; blocks being decoded finish into the dropped array). */
+        public void cancel() {
+            next.set(blocks);
+        }
+
+        /**
+         * Helps, waits for the blocks other threads are decoding, and returns the tensor (or throws the first block's
+         * error). Not after {@link #cancel()}.
+         */
+        public Tensor finish() throws InterruptedException {
+            help();
+            synchronized (this) {
+                while (finished < blocks) {
+                    wait();
+                }
+                if (failure != null) {
+                    throw failure;
+                }
+            }
+            return Tensor.wrap(entry.dtype(), entry.shape(), out);
+        }
+    }
+
     /** Whether this weight is stored in blocks that can be decoded one by one (every float codec; not "raw"). */
     public boolean blockDecodable() {
         return codec != null;

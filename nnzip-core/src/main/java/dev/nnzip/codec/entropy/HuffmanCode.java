@@ -18,13 +18,20 @@ public final class HuffmanCode {
     public static final int MAX_LENGTH = 15;
 
     private final int alphabetSize;
+    /**
+     * Lengths and codes are kept for the window {@code [first, first + lengths.length)} of symbols that can have a code,
+     * not for the whole alphabet: quantization codes use a 65,536-symbol alphabet of which a layer touches a few hundred
+     * around the centre, and building a decoder per tensor per inference (layerwise modes) must not walk 64 Ki entries.
+     */
+    private final int first;
     private final byte[] lengths;
     private final int[] codes;
     private final int maxUsedLength;
     private final int usedSymbols;
 
-    private HuffmanCode(byte[] lengths, int[] codes, int maxUsedLength, int usedSymbols) {
-        this.alphabetSize = lengths.length;
+    private HuffmanCode(int alphabetSize, int first, byte[] lengths, int[] codes, int maxUsedLength, int usedSymbols) {
+        this.alphabetSize = alphabetSize;
+        this.first = first;
         this.lengths = lengths;
         this.codes = codes;
         this.maxUsedLength = maxUsedLength;
@@ -33,7 +40,16 @@ public final class HuffmanCode {
 
     /** The optimal (length-limited) code for these symbol frequencies. */
     public static HuffmanCode forFrequencies(long[] freq) {
-        return fromLengths(HuffmanLengths.compute(freq, MAX_LENGTH), -1);
+        byte[] lengths = HuffmanLengths.compute(freq, MAX_LENGTH);
+        int lo = 0;
+        while (lo < lengths.length && lengths[lo] == 0) {
+            lo++;
+        }
+        int hi = lengths.length;
+        while (hi > lo && lengths[hi - 1] == 0) {
+            hi--;
+        }
+        return fromLengths(lengths.length, lo, java.util.Arrays.copyOfRange(lengths, lo, hi), -1);
     }
 
     /**
@@ -41,9 +57,11 @@ public final class HuffmanCode {
      * single symbol of length 1, or be empty; anything else is rejected, so a decoder built from a corrupt table never
      * meets an undefined bit pattern.
      *
-     * @param errorOffset payload offset for the error, or -1 if the lengths came from an encoder
+     * @param alphabetSize the number of symbols of the alphabet
+     * @param first        the symbol whose length is {@code lengths[0]}; symbols outside the window have no code
+     * @param errorOffset  payload offset for the error, or -1 if the lengths came from an encoder
      */
-    static HuffmanCode fromLengths(byte[] lengths, long errorOffset) {
+    static HuffmanCode fromLengths(int alphabetSize, int first, byte[] lengths, long errorOffset) {
         int[] countPerLength = new int[MAX_LENGTH + 1];
         int used = 0;
         int maxLen = 0;
@@ -77,7 +95,7 @@ public final class HuffmanCode {
                 codes[s] = nextCode[lengths[s]]++;
             }
         }
-        return new HuffmanCode(lengths, codes, maxLen, used);
+        return new HuffmanCode(alphabetSize, first, lengths, codes, maxLen, used);
     }
 
     public int alphabetSize() {
@@ -86,12 +104,24 @@ public final class HuffmanCode {
 
     /** Code length of {@code symbol}, 0 if it has no code. */
     public int length(int symbol) {
-        return lengths[symbol];
+        int i = symbol - first;
+        return i >= 0 && i < lengths.length ? lengths[i] : 0;
     }
 
     /** The code of {@code symbol}, right-aligned in {@link #length}(symbol) bits. */
     public int code(int symbol) {
-        return codes[symbol];
+        int i = symbol - first;
+        return i >= 0 && i < codes.length ? codes[i] : 0;
+    }
+
+    /** The lowest symbol that may have a code; every symbol with a code is in {@code [firstSymbol, endSymbol)}. */
+    public int firstSymbol() {
+        return first;
+    }
+
+    /** One past the highest symbol that may have a code. */
+    public int endSymbol() {
+        return first + lengths.length;
     }
 
     public int maxLength() {
@@ -102,19 +132,16 @@ public final class HuffmanCode {
         return usedSymbols;
     }
 
-    byte[] lengthsView() {
-        return lengths;
-    }
-
     /** Bits needed to code symbols with these frequencies, or {@code Long.MAX_VALUE} if one has no code. */
     public long cost(long[] freq) {
         long bits = 0;
         for (int s = 0; s < freq.length; s++) {
             if (freq[s] != 0) {
-                if (s >= alphabetSize || lengths[s] == 0) {
+                int len = s < alphabetSize ? length(s) : 0;
+                if (len == 0) {
                     return Long.MAX_VALUE;
                 }
-                bits += freq[s] * lengths[s];
+                bits += freq[s] * len;
             }
         }
         return bits;
@@ -123,8 +150,8 @@ public final class HuffmanCode {
     /** Appends the length table (see the class comment). */
     public void write(PayloadWriter out) {
         int end = 0;
-        for (int s = 0; s < alphabetSize; s++) {
-            if (lengths[s] != 0) {
+        for (int s = endSymbol() - 1; s >= first && end == 0; s--) {
+            if (length(s) != 0) {
                 end = s + 1;
             }
         }
@@ -132,10 +159,10 @@ public final class HuffmanCode {
         int s = 0;
         int previous = -1;
         while (s < end) {
-            int len = lengths[s];
+            int len = length(s);
             if (len == 0) {
                 int z = 0;
-                while (s + z < end && lengths[s + z] == 0) {
+                while (s + z < end && length(s + z) == 0) {
                     z++;
                 }
                 out.u8(0).varint(z - 1);
@@ -143,7 +170,7 @@ public final class HuffmanCode {
                 previous = 0;
             } else if (len == previous) {
                 int r = 0;
-                while (s + r < end && lengths[s + r] == len && r < 241) {
+                while (s + r < end && length(s + r) == len && r < 241) {
                     r++;
                 }
                 if (r >= 2) {
@@ -172,7 +199,8 @@ public final class HuffmanCode {
     public static HuffmanCode read(PayloadReader in, int alphabetSize) {
         long start = in.position();
         int end = in.varint(alphabetSize, "Huffman table size");
-        byte[] lengths = new byte[alphabetSize];
+        byte[] lengths = null; // the window [first, end), allocated at the first symbol with a length
+        int first = end;
         int s = 0;
         int previous = -1;
         while (s < end) {
@@ -181,19 +209,22 @@ public final class HuffmanCode {
                 int z = in.varint(end - s - 1, "Huffman table zero run");
                 s += z + 1;
                 previous = 0;
-            } else if (token <= MAX_LENGTH) {
-                lengths[s++] = (byte) token;
-                previous = token;
-            } else {
-                int r = token - 14;
-                if (previous <= 0 || r > end - s) {
-                    throw in.malformed("Huffman table repeat of " + r + " without a length to repeat or past the end");
-                }
-                for (int i = 0; i < r; i++) {
-                    lengths[s++] = (byte) previous;
-                }
+                continue;
             }
+            int r = token <= MAX_LENGTH ? 1 : token - 14;
+            int len = token <= MAX_LENGTH ? token : previous;
+            if (len <= 0 || r > end - s) {
+                throw in.malformed("Huffman table repeat of " + r + " without a length to repeat or past the end");
+            }
+            if (lengths == null) {
+                first = s;
+                lengths = new byte[end - first];
+            }
+            for (int i = 0; i < r; i++) {
+                lengths[s++ - first] = (byte) len;
+            }
+            previous = len;
         }
-        return fromLengths(lengths, start);
+        return fromLengths(alphabetSize, first, lengths == null ? new byte[0] : lengths, start);
     }
 }

@@ -34,8 +34,9 @@ public final class HuffmanDecoder {
 
     public HuffmanDecoder(HuffmanCode code) {
         this.code = code;
-        int alphabet = code.alphabetSize();
-        for (int s = 0; s < alphabet; s++) {
+        int lo = code.firstSymbol();
+        int hi = code.endSymbol();
+        for (int s = lo; s < hi; s++) {
             count[code.length(s)]++;
         }
         count[0] = 0;
@@ -49,7 +50,7 @@ public final class HuffmanDecoder {
         }
         sorted = new int[o];
         int[] fill = offset.clone();
-        for (int s = 0; s < alphabet; s++) {
+        for (int s = lo; s < hi; s++) {
             int len = code.length(s);
             if (len > 0) {
                 sorted[fill[len]++] = s;
@@ -57,7 +58,7 @@ public final class HuffmanDecoder {
         }
         table = new int[1 << TABLE_BITS];
         java.util.Arrays.fill(table, SLOW);
-        for (int s = 0; s < alphabet; s++) {
+        for (int s = lo; s < hi; s++) {
             int len = code.length(s);
             if (len > 0 && len <= TABLE_BITS) {
                 int first = code.code(s) << (TABLE_BITS - len);

@@ -53,11 +53,12 @@ final class Reconstruction {
      * @param signs the elided stream, followed by at least 16 readable bytes
      * @param aligned output, at least {@code ceil(count/64)·8} bytes
      */
-    static void expandElidedSigns(byte[] signs, int[] symbols, int count, byte[] aligned) {
-        expandElidedSigns(signs, symbols, count, aligned, VECTOR);
+    static int expandElidedSigns(byte[] signs, int[] symbols, int count, byte[] aligned) {
+        return expandElidedSigns(signs, symbols, count, aligned, VECTOR);
     }
 
-    static void expandElidedSigns(byte[] signs, int[] symbols, int count, byte[] aligned, boolean vector) {
+    /** Returns the number of stored signs consumed (one per signed value), which the caller checks against the stream. */
+    static int expandElidedSigns(byte[] signs, int[] symbols, int count, byte[] aligned, boolean vector) {
         long cursor = 0;
         for (int base = 0; base < count; base += 64) {
             int len = Math.min(64, count - base);
@@ -81,5 +82,6 @@ final class Reconstruction {
             LE_LONG.set(aligned, base >>> 3, Long.expand(next, mask));
             cursor += Long.bitCount(mask);
         }
+        return (int) cursor;
     }
 }

@@ -276,10 +276,20 @@ public final class SmartDnnCodec implements WeightCodec {
             }
             int escapeCount = EscapeValues.readCount(in, count);
             float[] escapes = EscapeValues.read(in, escapeCount, reference, scratch);
+            byte[] aligned = null;
             if (elideZeroSigns) {
-                int signed = 0;
-                for (int i = 0; i < count; i++) {
-                    signed += SmartDnnQuantizer.signed(symbols[i]) ? 1 : 0;
+                // The fast path counts the stored signs while spreading them to one bit per value; the stream is
+                // checked before any value is reconstructed from it (the scratch buffer is padded, so reading past a
+                // short stream stays inside it).
+                int signed;
+                if (reference) {
+                    signed = 0;
+                    for (int i = 0; i < count; i++) {
+                        signed += SmartDnnQuantizer.signed(symbols[i]) ? 1 : 0;
+                    }
+                } else {
+                    aligned = scratch.bytes(ALIGNED_SIGN_SLOT, (count + 7) >>> 3);
+                    signed = Reconstruction.expandElidedSigns(signs, symbols, count, aligned);
                 }
                 checkSignStream(signs, signBytes, signed, signsAt);
             }
@@ -288,7 +298,7 @@ public final class SmartDnnCodec implements WeightCodec {
                 return;
             }
             if (elideZeroSigns) {
-                reconstructElided(signs, symbols, count, out, offset, scratch);
+                Reconstruction.signed(aligned, symbols, 0, count, 0f, 0f, step, out, offset);
             } else {
                 reconstruct(signs, symbols, firstValue, count, out, offset);
             }
@@ -387,17 +397,6 @@ public final class SmartDnnCodec implements WeightCodec {
                 Reconstruction.signed(signs, symbols, i, end, alphas[2 * g], alphas[2 * g + 1], step, out, offset);
                 i = end;
             }
-        }
-
-        /**
-         * The fast reconstruction with elided zero signs (all scales 0): the stored signs are first spread to one bit per
-         * value, then it is the ordinary reconstruction with α = 0.
-         */
-        private void reconstructElided(byte[] signs, int[] symbols, int count, float[] out, int offset,
-                                       DecodeScratch scratch) {
-            byte[] aligned = scratch.bytes(ALIGNED_SIGN_SLOT, (count + 7) >>> 3);
-            Reconstruction.expandElidedSigns(signs, symbols, count, aligned);
-            Reconstruction.signed(aligned, symbols, 0, count, 0f, 0f, step, out, offset);
         }
 
         /** Value by value, literally {@link SmartDnnQuantizer#reconstruct}. */

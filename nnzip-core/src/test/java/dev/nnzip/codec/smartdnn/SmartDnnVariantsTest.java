@@ -100,9 +100,14 @@ class SmartDnnVariantsTest {
         for (int count : new int[] {1, 63, 64, 65, 1000}) {
             byte[] a = new byte[count / 8 + 16];
             byte[] b = new byte[count / 8 + 16];
-            Reconstruction.expandElidedSigns(signs, symbols, count, a, true);
-            Reconstruction.expandElidedSigns(signs, symbols, count, b, false);
+            int signedA = Reconstruction.expandElidedSigns(signs, symbols, count, a, true);
+            int signedB = Reconstruction.expandElidedSigns(signs, symbols, count, b, false);
             assertThat(a).isEqualTo(b);
+            int expected = 0;
+            for (int i = 0; i < count; i++) {
+                expected += SmartDnnQuantizer.signed(symbols[i]) ? 1 : 0;
+            }
+            assertThat(signedA).as("signs consumed").isEqualTo(expected).isEqualTo(signedB);
         }
     }
 
@@ -119,7 +124,7 @@ class SmartDnnVariantsTest {
         byte[] stream = new byte[24];
         stream[0] = 0b101;
         byte[] aligned = new byte[24];
-        Reconstruction.expandElidedSigns(stream, symbols, 5, aligned, false);
+        assertThat(Reconstruction.expandElidedSigns(stream, symbols, 5, aligned, false)).isEqualTo(3);
         assertThat(aligned[0]).isEqualTo((byte) 0b10001);
     }
 
