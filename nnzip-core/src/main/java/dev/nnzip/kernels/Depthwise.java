@@ -21,10 +21,13 @@ final class Depthwise {
         int planes = g.batch() * g.outChannels();
         int work = g.outPlane() * g.kernelSize();
         par.forRange(planes, Math.max(1, KernelSupport.MIN_PARALLEL_WORK / Math.max(1, work)), (from, to) -> {
-            for (int pl = from; pl < to; pl++) {
-                if (vector) {
-                    VectorDepthwise.plane(g, x, w, bias, act, y, pl);
-                } else {
+            if (vector) {
+                VectorDepthwise.Scratch scratch = VectorDepthwise.Scratch.of(g);
+                for (int pl = from; pl < to; pl++) {
+                    VectorDepthwise.plane(g, x, w, bias, act, y, pl, scratch);
+                }
+            } else {
+                for (int pl = from; pl < to; pl++) {
                     plane(g, x, w, bias, act, y, pl);
                 }
             }
