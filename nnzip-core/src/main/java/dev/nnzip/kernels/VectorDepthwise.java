@@ -4,16 +4,18 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector API depthwise convolution, vectorized along the output width.
+ * Vector API depthwise convolution, vectorized along the output plane taken "wide".
  *
  * <p>The input plane is first copied into a zero-padded plane {@code P} holding exactly the rows and columns the
  * windows touch, so the inner loops need no border tests: output pixel (r, c) is {@code Σ w[i][j] · P[r·sh + i·dh][c·sw
- * + j·dw]}. With stride 1 in both axes the output is computed "wide", with P's row length as its row stride: then
- * {@code out[t] = Σ w[i][j] · P[t + i·dh·wp + j·dw]} for one flat index t over the whole plane, a single stream of
- * contiguous vector loads however narrow the rows are (7×7 and 14×14 maps fill vectors too). The few wide columns past
- * the output's width are computed and dropped when the plane is copied out. With a stride above 1 the output is
- * taken flat, {@code q = r·ow + c}, and each vector gathers its taps through a per-geometry offset table. Bias and
- * activation are applied to the whole vectors of the computed plane before the copy to the output.
+ * + j·dw]}. P is stored split into its {@code sh × sw} phases (polyphase form): phase (a, b) holds
+ * {@code P[a + sh·r'][b + sw·c']} as a {@code hq × wq} plane. Tap (i, j) of output (r, c) is then element
+ * {@code (r + ⌊i·dh/sh⌋, c + ⌊j·dw/sw⌋)} of phase {@code (i·dh mod sh, j·dw mod sw)}: with the output indexed "wide",
+ * {@code t = r·wq + c}, every tap is one contiguous run {@code phase + ⌊i·dh/sh⌋·wq + ⌊j·dw/sw⌋ + t} for the whole
+ * plane, a single stream of vector loads however narrow the rows are (the 7×7 and 4×4 maps of a small MobileNetV2
+ * fill vectors too) and whatever the stride. (Strided planes had used a gather per tap, 3x slower on Zen 4.) With
+ * stride 1 there is one phase, P itself. The few wide columns past the output's width are computed and dropped when
+ * the plane is copied out; bias and activation are applied to the computed plane in whole vectors before that copy.
  */
 final class VectorDepthwise {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -24,18 +26,19 @@ final class VectorDepthwise {
     }
 
     /**
-     * Per-thread buffers for a run of planes of one geometry: the padded plane, the wide output and, for strides
-     * above 1, the gather table. Fetched once per task, not per plane: MobileNetV2's planes on a 28 × 28 input are
-     * 14 × 14 down to 2 × 2, where the thread-local lookup alone was 16 % of the depthwise time (JFR).
+     * Per-thread buffers and per-geometry tables for a run of planes: the phase planes, the wide output and the
+     * offset of every tap. Fetched once per task, not per plane: MobileNetV2's planes on a 28 × 28 input are 14 × 14
+     * down to 2 × 2, where the thread-local lookup alone was 16 % of the depthwise time (JFR).
      */
     static final class Scratch {
         private float[] p = new float[0];
         private float[] wide = new float[0];
-        private int[] gather = new int[0];
+        private int[] taps = new int[0];
         private int pSize;
+        private Shape shape;
         private ConvGeometry geometry;
 
-        /** This thread's scratch, sized for {@code g}. */
+        /** This thread's scratch, prepared for {@code g}. */
         static Scratch of(ConvGeometry g) {
             Scratch s = SCRATCH.get();
             if (s.geometry != g) {
@@ -46,43 +49,41 @@ final class VectorDepthwise {
 
         private void prepare(ConvGeometry g) {
             Shape d = new Shape(g);
-            // Slack past the last row: the last vector of a sweep reads and writes past the end.
-            pSize = d.hp * d.wp + (d.kw - 1) * d.dw + 2 * L;
+            // Slack past the last phase: the last vector of a sweep reads (and its wide store writes) past the end.
+            pSize = d.sh * d.sw * d.hq * d.wq + d.wq + 2 * L;
             if (p.length < pSize) {
                 p = new float[pSize];
             }
-            int outputs = d.strided() ? d.oh * d.ow : d.oh * d.wp;
-            int wideSize = roundUp(Math.max(outputs, 1)) + L;
+            int wideSize = roundUp(Math.max(d.oh * d.wq, 1)) + L;
             if (wide.length < wideSize) {
                 wide = new float[wideSize];
             }
-            if (d.strided()) {
-                // Lane q of the flat output reads padded offset (q / ow)·sh·wp + (q % ow)·sw; lanes past the end read
-                // offset 0 (always in range) and are dropped.
-                int n = roundUp(d.oh * d.ow);
-                if (gather.length < n) {
-                    gather = new int[n];
-                }
-                for (int q = 0; q < n; q++) {
-                    gather[q] = q < d.oh * d.ow ? q / d.ow * d.sh * d.wp + q % d.ow * d.sw : 0;
+            if (taps.length < d.kh * d.kw) {
+                taps = new int[d.kh * d.kw];
+            }
+            for (int i = 0; i < d.kh; i++) {
+                for (int j = 0; j < d.kw; j++) {
+                    int phase = (i * d.dh % d.sh) * d.sw + j * d.dw % d.sw;
+                    taps[i * d.kw + j] = phase * d.hq * d.wq + i * d.dh / d.sh * d.wq + j * d.dw / d.sw;
                 }
             }
+            shape = d;
             geometry = g;
         }
     }
 
-    /** The spatial sizes of a 2-D depthwise problem, read once from its geometry. */
+    /** The spatial sizes of a 2-D depthwise problem: padded plane {@code hp × wp}, phases {@code hq × wq}. */
     private record Shape(int inH, int inW, int kh, int kw, int oh, int ow, int sh, int sw, int dh, int dw, int ph,
-                         int pw, int hp, int wp) {
+                         int pw, int hp, int wp, int hq, int wq) {
         Shape(ConvGeometry g) {
-            this(g.in()[1], g.in()[2], g.kernel()[1], g.kernel()[2], g.out()[1], g.out()[2], g.stride()[1],
-                    g.stride()[2], g.dilation()[1], g.dilation()[2], g.padBegin()[1], g.padBegin()[2],
-                    (g.out()[1] - 1) * g.stride()[1] + (g.kernel()[1] - 1) * g.dilation()[1] + 1,
+            this(g, (g.out()[1] - 1) * g.stride()[1] + (g.kernel()[1] - 1) * g.dilation()[1] + 1,
                     (g.out()[2] - 1) * g.stride()[2] + (g.kernel()[2] - 1) * g.dilation()[2] + 1);
         }
 
-        boolean strided() {
-            return sh != 1 || sw != 1;
+        private Shape(ConvGeometry g, int hp, int wp) {
+            this(g.in()[1], g.in()[2], g.kernel()[1], g.kernel()[2], g.out()[1], g.out()[2], g.stride()[1],
+                    g.stride()[2], g.dilation()[1], g.dilation()[2], g.padBegin()[1], g.padBegin()[2], hp, wp,
+                    (hp + g.stride()[1] - 1) / g.stride()[1], (wp + g.stride()[2] - 1) / g.stride()[2]);
         }
     }
 
@@ -92,78 +93,80 @@ final class VectorDepthwise {
 
     static void plane(ConvGeometry g, float[] x, float[] w, float[] bias, Activation act, float[] y, int pl,
                       Scratch scratch) {
-        Shape d = new Shape(g);
+        Shape d = scratch.shape;
         int m = pl % g.outChannels();
         float[] p = scratch.p;
         float[] wide = scratch.wide;
-        fillPadded(x, Depthwise.inputOffset(g, pl), d.inH, d.inW, d.ph, d.pw, p, scratch.pSize, d.hp, d.wp);
+        fillPhases(x, Depthwise.inputOffset(g, pl), d, p, scratch.pSize);
         int wo = m * d.kh * d.kw;
+        int n = d.oh * d.wq;
+        if (d.kh == 3 && d.kw == 3) {
+            sweep3x3(p, scratch.taps, w, wo, wide, n);
+        } else {
+            sweep(p, scratch.taps, w, wo, d.kh * d.kw, wide, n);
+        }
         float b = bias == null ? 0f : bias[m];
-        int yo = pl * g.outPlane();
-        if (!d.strided()) {
-            int n = d.oh * d.wp;
-            if (d.kh == 3 && d.kw == 3) {
-                sweep3x3(p, d.wp, w, wo, d.dh, d.dw, wide, n);
-            } else {
-                sweep(p, d.wp, w, wo, d.kh, d.kw, d.dh, d.dw, wide, n);
-            }
-            activate(wide, n, b, act);
-            for (int r = 0; r < d.oh; r++) {
-                System.arraycopy(wide, r * d.wp, y, yo + r * d.ow, d.ow);
-            }
-        } else {
-            int n = d.oh * d.ow;
-            gathered(p, d.wp, scratch.gather, w, wo, d.kh, d.kw, d.dh, d.dw, wide, n);
-            activate(wide, n, b, act);
-            System.arraycopy(wide, 0, y, yo, n);
-        }
-    }
-
-    /**
-     * Bias and activation over the wide buffer in whole vectors (the buffer has the slack), before the copy to the
-     * output: on planes narrower than a vector, activating the output rows in place left every row to the scalar tail.
-     */
-    private static void activate(float[] wide, int n, float b, Activation act) {
-        int whole = roundUp(n);
         if (b != 0f) {
-            VectorActivation.applyWithBias(act, wide, 0, whole, b);
+            VectorActivation.applyWithBias(act, wide, 0, roundUp(n), b);
         } else {
-            VectorActivation.apply(act, wide, 0, whole);
+            VectorActivation.apply(act, wide, 0, roundUp(n));
         }
-    }
-
-    /** P[pr][pc] = x[pr − ph][pc − pw] inside the input, 0 outside (and 0 in the slack after the last row). */
-    private static void fillPadded(float[] x, int xo, int inH, int inW, int ph, int pw, float[] p, int pSize, int hp,
-                                   int wp) {
-        java.util.Arrays.fill(p, 0, pSize, 0f);
-        int c0 = Math.max(0, pw);                // first padded column that holds input
-        int c1 = Math.min(wp, inW + pw);         // one past the last
-        for (int pr = 0; pr < hp; pr++) {
-            int ih = pr - ph;
-            if (ih >= 0 && ih < inH && c1 > c0) {
-                System.arraycopy(x, xo + ih * inW + c0 - pw, p, pr * wp + c0, c1 - c0);
+        int yo = pl * g.outPlane();
+        if (d.wq == d.ow) {
+            System.arraycopy(wide, 0, y, yo, d.oh * d.ow);
+        } else {
+            for (int r = 0; r < d.oh; r++) {
+                System.arraycopy(wide, r * d.wq, y, yo + r * d.ow, d.ow);
             }
         }
     }
 
-    /** wide[t] = Σ_ij w[i][j] · P[t + i·dh·wp + j·dw] for t in [0, n), whole vectors (n rounded up). */
-    private static void sweep(float[] p, int wp, float[] w, int wo, int kh, int kw, int dh, int dw, float[] wide,
-                              int n) {
+    /** The phases of P: input (ih, iw) goes to padded (ih + ph, iw + pw), everything else (and the slack) is 0. */
+    private static void fillPhases(float[] x, int xo, Shape d, float[] p, int pSize) {
+        java.util.Arrays.fill(p, 0, pSize, 0f);
+        int c0 = Math.max(0, d.pw);               // first padded column that holds input
+        int c1 = Math.min(d.wp, d.inW + d.pw);    // one past the last
+        int r0 = Math.max(0, d.ph);               // the same for rows
+        int r1 = Math.min(d.hp, d.inH + d.ph);
+        if (c1 <= c0) {
+            return;
+        }
+        int phasePlane = d.hq * d.wq;
+        if (d.sh == 1 && d.sw == 1) {
+            for (int pr = r0, src = xo + (r0 - d.ph) * d.inW, dst = r0 * d.wq + c0; pr < r1;
+                 pr++, src += d.inW, dst += d.wq) {
+                System.arraycopy(x, src, p, dst, c1 - c0);
+            }
+            return;
+        }
+        // Divisions are hoisted out of the loops: per value they cost more than the copy.
+        for (int a = 0; a < d.sh; a++) {
+            int pr = r0 + Math.floorMod(a - r0, d.sh); // first row of phase row a
+            for (int q = pr / d.sh; pr < r1; pr += d.sh, q++) {
+                int src = xo + (pr - d.ph) * d.inW - d.pw;
+                for (int b = 0; b < d.sw; b++) {
+                    int pc = c0 + Math.floorMod(b - c0, d.sw);
+                    for (int dst = (a * d.sw + b) * phasePlane + q * d.wq + pc / d.sw; pc < c1; pc += d.sw, dst++) {
+                        p[dst] = x[src + pc];
+                    }
+                }
+            }
+        }
+    }
+
+    /** wide[t] = Σ_tap w[tap] · P[taps[tap] + t] for t in [0, n), whole vectors (n rounded up), taps in order. */
+    private static void sweep(float[] p, int[] taps, float[] w, int wo, int kk, float[] wide, int n) {
         for (int t = 0; t < n; t += L) {
             FloatVector acc = FloatVector.zero(S);
-            for (int i = 0; i < kh; i++) {
-                int row = t + i * dh * wp;
-                int wi = wo + i * kw;
-                for (int j = 0; j < kw; j++) {
-                    acc = FloatVector.fromArray(S, p, row + j * dw).fma(FloatVector.broadcast(S, w[wi + j]), acc);
-                }
+            for (int tap = 0; tap < kk; tap++) {
+                acc = FloatVector.fromArray(S, p, taps[tap] + t).fma(FloatVector.broadcast(S, w[wo + tap]), acc);
             }
             acc.intoArray(wide, t);
         }
     }
 
-    /** {@link #sweep} for the common 3×3 window, its nine weights held in registers. */
-    private static void sweep3x3(float[] p, int wp, float[] w, int wo, int dh, int dw, float[] wide, int n) {
+    /** {@link #sweep} for the common 3×3 window, its nine weights and offsets held in registers. */
+    private static void sweep3x3(float[] p, int[] taps, float[] w, int wo, float[] wide, int n) {
         FloatVector w0 = FloatVector.broadcast(S, w[wo]);
         FloatVector w1 = FloatVector.broadcast(S, w[wo + 1]);
         FloatVector w2 = FloatVector.broadcast(S, w[wo + 2]);
@@ -173,42 +176,27 @@ final class VectorDepthwise {
         FloatVector w6 = FloatVector.broadcast(S, w[wo + 6]);
         FloatVector w7 = FloatVector.broadcast(S, w[wo + 7]);
         FloatVector w8 = FloatVector.broadcast(S, w[wo + 8]);
-        int r1 = dh * wp;
-        int r2 = 2 * dh * wp;
-        int c2 = 2 * dw;
+        int o0 = taps[0];
+        int o1 = taps[1];
+        int o2 = taps[2];
+        int o3 = taps[3];
+        int o4 = taps[4];
+        int o5 = taps[5];
+        int o6 = taps[6];
+        int o7 = taps[7];
+        int o8 = taps[8];
         for (int t = 0; t < n; t += L) {
             // Same order of accumulation as the generic sweep (row by row, left to right), so both round alike.
-            FloatVector acc = FloatVector.fromArray(S, p, t).fma(w0, FloatVector.zero(S));
-            acc = FloatVector.fromArray(S, p, t + dw).fma(w1, acc);
-            acc = FloatVector.fromArray(S, p, t + c2).fma(w2, acc);
-            acc = FloatVector.fromArray(S, p, t + r1).fma(w3, acc);
-            acc = FloatVector.fromArray(S, p, t + r1 + dw).fma(w4, acc);
-            acc = FloatVector.fromArray(S, p, t + r1 + c2).fma(w5, acc);
-            acc = FloatVector.fromArray(S, p, t + r2).fma(w6, acc);
-            acc = FloatVector.fromArray(S, p, t + r2 + dw).fma(w7, acc);
-            acc = FloatVector.fromArray(S, p, t + r2 + c2).fma(w8, acc);
+            FloatVector acc = FloatVector.fromArray(S, p, o0 + t).fma(w0, FloatVector.zero(S));
+            acc = FloatVector.fromArray(S, p, o1 + t).fma(w1, acc);
+            acc = FloatVector.fromArray(S, p, o2 + t).fma(w2, acc);
+            acc = FloatVector.fromArray(S, p, o3 + t).fma(w3, acc);
+            acc = FloatVector.fromArray(S, p, o4 + t).fma(w4, acc);
+            acc = FloatVector.fromArray(S, p, o5 + t).fma(w5, acc);
+            acc = FloatVector.fromArray(S, p, o6 + t).fma(w6, acc);
+            acc = FloatVector.fromArray(S, p, o7 + t).fma(w7, acc);
+            acc = FloatVector.fromArray(S, p, o8 + t).fma(w8, acc);
             acc.intoArray(wide, t);
-        }
-    }
-
-    /**
-     * out[q] = Σ_ij w[i][j] · P[gather[q] + i·dh·wp + j·dw] for the flat output index q in [0, n), whole vectors: with
-     * a stride the windows of L consecutive outputs are not contiguous, so each vector gathers its taps, and taking
-     * the outputs flat (across rows) keeps all lanes busy on maps narrower than a vector.
-     */
-    private static void gathered(float[] p, int wp, int[] gather, float[] w, int wo, int kh, int kw, int dh, int dw,
-                                 float[] out, int n) {
-        for (int q = 0; q < n; q += L) {
-            FloatVector acc = FloatVector.zero(S);
-            for (int i = 0; i < kh; i++) {
-                int row = i * dh * wp;
-                int wi = wo + i * kw;
-                for (int j = 0; j < kw; j++) {
-                    FloatVector v = FloatVector.fromArray(S, p, row + j * dw, gather, q);
-                    acc = v.fma(FloatVector.broadcast(S, w[wi + j]), acc);
-                }
-            }
-            acc.intoArray(out, q);
         }
     }
 }
