@@ -23,8 +23,17 @@ final class Depthwise {
         par.forRange(planes, Math.max(1, KernelSupport.MIN_PARALLEL_WORK / Math.max(1, work)), (from, to) -> {
             if (vector) {
                 VectorDepthwise.Scratch scratch = VectorDepthwise.Scratch.of(g);
+                int outChannels = g.outChannels();
+                int mult = outChannels / g.inChannels();
+                int m = from % outChannels; // plane pl = n·M + m, stepped without a division per plane
+                int image = from / outChannels;
                 for (int pl = from; pl < to; pl++) {
-                    VectorDepthwise.plane(g, x, w, bias, act, y, pl, scratch);
+                    int xo = (image * g.inChannels() + m / mult) * g.inPlane();
+                    VectorDepthwise.plane(g, x, xo, w, bias, act, y, pl * g.outPlane(), m, scratch);
+                    if (++m == outChannels) {
+                        m = 0;
+                        image++;
+                    }
                 }
             } else {
                 for (int pl = from; pl < to; pl++) {
