@@ -145,11 +145,11 @@ final class ShiftedConvolution {
             int wOff = img * l.imagePixels;
             for (int m = 0; m < l.mg; m++) {
                 if (dense) {
-                    System.arraycopy(wide, m * l.ldw + wOff, y, yOff + m * plane, plane);
+                    VectorCopy.copy(wide, m * l.ldw + wOff, y, yOff + m * plane, plane);
                     continue;
                 }
                 for (int oh = 0; oh < l.outH; oh++) {
-                    System.arraycopy(wide, m * l.ldw + wOff + oh * l.wp, y, yOff + m * plane + oh * l.outW, l.outW);
+                    VectorCopy.copy(wide, m * l.ldw + wOff + oh * l.wp, y, yOff + m * plane + oh * l.outW, l.outW);
                 }
             }
         }
@@ -252,12 +252,12 @@ final class ShiftedConvolution {
                 for (int c = 0; c < g.inPerGroup(); c++) {
                     int dst = (c * l.images + img) * l.imagePixels + top * l.wp + left;
                     if (dense) {
-                        System.arraycopy(x, src, padded, dst, h * w);
+                        VectorCopy.copy(x, src, padded, dst, h * w);
                         src += h * w;
                         continue;
                     }
                     for (int i = 0; i < h; i++, src += w, dst += l.wp) {
-                        System.arraycopy(x, src, padded, dst, w);
+                        VectorCopy.copy(x, src, padded, dst, w);
                     }
                 }
             }

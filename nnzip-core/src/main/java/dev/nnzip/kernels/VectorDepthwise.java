@@ -126,27 +126,11 @@ final class VectorDepthwise {
             VectorActivation.apply(act, wide, 0, roundUp(n));
         }
         if (d.wq == d.ow) {
-            System.arraycopy(wide, 0, y, yo, d.oh * d.ow);
+            VectorCopy.copy(wide, 0, y, yo, d.oh * d.ow);
         } else {
             for (int r = 0; r < d.oh; r++) {
-                copy(wide, r * d.wq, y, yo + r * d.ow, d.ow);
+                VectorCopy.copy(wide, r * d.wq, y, yo + r * d.ow, d.ow);
             }
-        }
-    }
-
-    /**
-     * dst[d..d+n) = src[s..s+n) in vectors, the last one masked: the rows here are mostly shorter than a vector, where
-     * a System.arraycopy call cost more than the convolution of the row (JFR: the per-row copies were a quarter of
-     * the depthwise time on a 28 × 28 MobileNetV2).
-     */
-    private static void copy(float[] src, int s, float[] dst, int d, int n) {
-        int i = 0;
-        for (; i + L <= n; i += L) {
-            FloatVector.fromArray(S, src, s + i).intoArray(dst, d + i);
-        }
-        if (i < n) {
-            var tail = S.indexInRange(i, n);
-            FloatVector.fromArray(S, src, s + i, tail).intoArray(dst, d + i, tail);
         }
     }
 
@@ -163,7 +147,7 @@ final class VectorDepthwise {
         if (d.sh == 1 && d.sw == 1) {
             for (int pr = r0, src = xo + (r0 - d.ph) * d.inW, dst = r0 * d.wq + c0; pr < r1;
                  pr++, src += d.inW, dst += d.wq) {
-                copy(x, src, p, dst, c1 - c0);
+                VectorCopy.copy(x, src, p, dst, c1 - c0);
             }
             return;
         }
