@@ -15,6 +15,8 @@ import java.util.Arrays;
  * the result is copied to the NCHW output (7 % extra work for a 3×3 "same" convolution on 28 × 28). This is the
  * "shifted window" form of convolution lowering used by, among others, the indirect convolution algorithm (Dukhan,
  * "The Indirect Convolution Algorithm", 2019), here without the indirection buffer since stride 1 makes rows affine.
+ * Small maps put several images side by side on the pixel axis ({@link #imagesPerUnit}), so that a 4 × 4 or 2 × 2
+ * map still fills the micro-kernel's columns.
  *
  * <p>The filters are packed once per call into the micro-kernel's A-panel layout for the whole K (= C/g · kH · kW),
  * or taken pre-packed from {@link #packFilters}. Vector path only: the scalar reference for the same results is the
