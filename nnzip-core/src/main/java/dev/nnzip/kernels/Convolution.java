@@ -43,8 +43,11 @@ public final class Convolution {
      * calls with the same filters; null when that kernel reads the filters as they are.
      */
     public static PackedFilters packFilters(ConvGeometry g, float[] w) {
-        return usesShifted(g, KernelSupport.vectorEnabled())
-                ? new PackedFilters(g, ShiftedConvolution.packFilters(g, w)) : null;
+        if (!usesShifted(g, KernelSupport.vectorEnabled())) {
+            return null;
+        }
+        return PointwiseByPixels.preferred(g) ? new PackedFilters(g, null, PointwiseByPixels.pack(g, w))
+                : new PackedFilters(g, ShiftedConvolution.packFilters(g, w), null);
     }
 
     /** As {@link #forward(ConvGeometry, float[], float[], float[], Activation, float[], Parallel)} with filters
@@ -75,8 +78,13 @@ public final class Convolution {
         }
         if (Depthwise.supports(g)) {
             Depthwise.forward(g, x, w, bias, a, y, par, vector);
+        } else if (usesShifted(g, vector) && PointwiseByPixels.preferred(g)) {
+            PackedB wt = packed != null && packed.fits(g) && packed.pixelRows != null ? packed.pixelRows
+                    : PointwiseByPixels.pack(g, w);
+            PointwiseByPixels.forward(g, x, wt, bias, a, y, par);
         } else if (usesShifted(g, vector)) {
-            float[][] panels = packed != null && packed.fits(g) ? packed.panels : ShiftedConvolution.packFilters(g, w);
+            float[][] panels = packed != null && packed.fits(g) && packed.panels != null ? packed.panels
+                    : ShiftedConvolution.packFilters(g, w);
             ShiftedConvolution.forward(g, x, panels, bias, a, y, par);
         } else if (g.isPointwise()) {
             pointwise(g, x, w, bias, a, y, par, vector);

@@ -21,10 +21,22 @@ final class Depthwise {
         int planes = g.batch() * g.outChannels();
         int work = g.outPlane() * g.kernelSize();
         par.forRange(planes, Math.max(1, KernelSupport.MIN_PARALLEL_WORK / Math.max(1, work)), (from, to) -> {
-            for (int pl = from; pl < to; pl++) {
-                if (vector) {
-                    VectorDepthwise.plane(g, x, w, bias, act, y, pl);
-                } else {
+            if (vector) {
+                VectorDepthwise.Scratch scratch = VectorDepthwise.Scratch.of(g);
+                int outChannels = g.outChannels();
+                int mult = outChannels / g.inChannels();
+                int m = from % outChannels; // plane pl = n·M + m, stepped without a division per plane
+                int image = from / outChannels;
+                for (int pl = from; pl < to; pl++) {
+                    int xo = (image * g.inChannels() + m / mult) * g.inPlane();
+                    VectorDepthwise.plane(g, x, xo, w, bias, act, y, pl * g.outPlane(), m, scratch);
+                    if (++m == outChannels) {
+                        m = 0;
+                        image++;
+                    }
+                }
+            } else {
+                for (int pl = from; pl < to; pl++) {
                     plane(g, x, w, bias, act, y, pl);
                 }
             }

@@ -8,11 +8,15 @@ import java.util.Arrays;
  */
 public final class PackedFilters {
     final ConvGeometry geometry;
+    /** A-panels per group for {@link ShiftedConvolution}, or null. */
     final float[][] panels;
+    /** Wᵀ as a packed B for {@link PointwiseByPixels}, or null: only the form the geometry chose is kept. */
+    final PackedB pixelRows;
 
-    PackedFilters(ConvGeometry geometry, float[][] panels) {
+    PackedFilters(ConvGeometry geometry, float[][] panels, PackedB pixelRows) {
         this.geometry = geometry;
         this.panels = panels;
+        this.pixelRows = pixelRows;
     }
 
     /** True if these filters were packed for a convolution with the same filter shape and grouping as {@code g}. */
@@ -23,8 +27,8 @@ public final class PackedFilters {
 
     /** Floats held. */
     public long size() {
-        long n = 0;
-        for (float[] p : panels) {
+        long n = pixelRows == null ? 0 : pixelRows.heapBytes() / 4;
+        for (float[] p : panels == null ? new float[0][] : panels) {
             n += p.length;
         }
         return n;

@@ -1,112 +1,211 @@
 package dev.nnzip.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector API depthwise convolution, vectorized along the output width.
+ * Vector API depthwise convolution, vectorized along the output plane taken "wide".
  *
  * <p>The input plane is first copied into a zero-padded plane {@code P} holding exactly the rows and columns the
  * windows touch, so the inner loops need no border tests: output pixel (r, c) is {@code Σ w[i][j] · P[r·sh + i·dh][c·sw
- * + j·dw]}. With stride 1 in both axes the output is computed "wide", with P's row length as its row stride: then
- * {@code out[t] = Σ w[i][j] · P[t + i·dh·wp + j·dw]} for one flat index t over the whole plane, a single stream of
- * contiguous vector loads however narrow the rows are (7×7 and 14×14 maps fill vectors too). The few wide columns past
- * the output's width are computed and dropped when the plane is copied out with bias and activation. With a width
- * stride above 1 each row gathers its inputs ({@code i·sw} lane offsets).
+ * + j·dw]}. P is stored split into its {@code sh × sw} phases (polyphase form): phase (a, b) holds
+ * {@code P[a + sh·r'][b + sw·c']} as a {@code hq × wq} plane. Tap (i, j) of output (r, c) is then element
+ * {@code (r + ⌊i·dh/sh⌋, c + ⌊j·dw/sw⌋)} of phase {@code (i·dh mod sh, j·dw mod sw)}: with the output indexed "wide",
+ * {@code t = r·wq + c}, every tap is one contiguous run {@code phase + ⌊i·dh/sh⌋·wq + ⌊j·dw/sw⌋ + t} for the whole
+ * plane, a single stream of vector loads however narrow the rows are (the 7×7 and 4×4 maps of a small MobileNetV2
+ * fill vectors too) and whatever the stride. (Strided planes had used a gather per tap, 3x slower on Zen 4.) With
+ * stride 1 there is one phase, P itself. The few wide columns past the output's width are computed and dropped when
+ * the plane is copied out; bias and activation are applied to the computed plane in whole vectors before that copy.
  */
 final class VectorDepthwise {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[2][0]);
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    /** Lanes 0, 2, 4, ... then 1, 3, 5, ...: a one-instruction permute (a compress was left to Java code). */
+    private static final VectorShuffle<Float> EVEN_FIRST = VectorShuffle.fromOp(S, i -> i < L / 2 ? 2 * i
+            : 2 * (i - L / 2) + 1);
+    /** Lanes 1, 3, 5, ... then 0, 2, 4, .... */
+    private static final VectorShuffle<Float> ODD_FIRST = VectorShuffle.fromOp(S, i -> i < L / 2 ? 2 * i + 1
+            : 2 * (i - L / 2));
 
     private VectorDepthwise() {
     }
 
-    static void plane(ConvGeometry g, float[] x, float[] w, float[] bias, Activation act, float[] y, int pl) {
-        int m = pl % g.outChannels();
-        int inH = g.in()[1];
-        int inW = g.in()[2];
-        int kh = g.kernel()[1];
-        int kw = g.kernel()[2];
-        int oh = g.out()[1];
-        int ow = g.out()[2];
-        int sh = g.stride()[1];
-        int sw = g.stride()[2];
-        int dh = g.dilation()[1];
-        int dw = g.dilation()[2];
-        int ph = g.padBegin()[1];
-        int pw = g.padBegin()[2];
-        int wp = (ow - 1) * sw + (kw - 1) * dw + 1; // padded row length: the columns the windows reach
-        int hp = (oh - 1) * sh + (kh - 1) * dh + 1;
-        int wideRows = sh == 1 && sw == 1 ? oh : 1;
-        // Slack past the last row: the last vector of a sweep or row reads and writes past the end, and a masked
-        // gather still range-checks its unset lanes (JDK 25), which reach (L - 1)·sw further.
-        float[][] buf = BUFFERS.get();
-        int pSize = hp * wp + (kw - 1) * dw + 2 * L + L * sw;
-        float[] p = grow(buf, 0, pSize);
-        float[] wide = grow(buf, 1, Math.max(wideRows * wp, ow) + 2 * L);
-        fillPadded(x, Depthwise.inputOffset(g, pl), inH, inW, ph, pw, p, pSize, hp, wp);
-        int wo = m * kh * kw;
-        if (sh == 1 && sw == 1) {
-            if (kh == 3 && kw == 3) {
-                sweep3x3(p, wp, w, wo, dh, dw, wide, oh * wp);
+    /**
+     * Per-thread buffers and per-geometry tables for a run of planes: the phase planes, the wide output and the
+     * offset of every tap. Fetched once per task, not per plane: MobileNetV2's planes on a 28 × 28 input are 14 × 14
+     * down to 2 × 2, where the thread-local lookup alone was 16 % of the depthwise time (JFR).
+     */
+    static final class Scratch {
+        private float[] p = new float[0];
+        private float[] wide = new float[0];
+        private int[] taps = new int[0];
+        private int pSize;
+        private Shape shape;
+        private ConvGeometry geometry;
+
+        /** This thread's scratch, prepared for {@code g}. */
+        static Scratch of(ConvGeometry g) {
+            Scratch s = SCRATCH.get();
+            if (s.geometry != g) {
+                s.prepare(g);
+            }
+            return s;
+        }
+
+        private void prepare(ConvGeometry g) {
+            Shape d = new Shape(g);
+            // Slack past the last phase: the last vector of a sweep reads (and its wide store writes) past the end.
+            pSize = d.sh * d.sw * d.hq * d.wq + d.wq + 2 * L;
+            if (p.length < pSize) {
+                p = new float[pSize];
             } else {
-                sweep(p, wp, w, wo, kh, kw, dh, dw, wide, oh * wp);
+                java.util.Arrays.fill(p, 0, pSize, 0f);
             }
-            copyOut(wide, wp, y, pl * g.outPlane(), oh, ow, bias == null ? 0f : bias[m], act);
+            int wideSize = roundUp(Math.max(d.oh * d.wq, 1)) + L;
+            if (wide.length < wideSize) {
+                wide = new float[wideSize];
+            }
+            if (taps.length < d.kh * d.kw) {
+                taps = new int[d.kh * d.kw];
+            }
+            for (int i = 0; i < d.kh; i++) {
+                for (int j = 0; j < d.kw; j++) {
+                    int phase = (i * d.dh % d.sh) * d.sw + j * d.dw % d.sw;
+                    taps[i * d.kw + j] = phase * d.hq * d.wq + i * d.dh / d.sh * d.wq + j * d.dw / d.sw;
+                }
+            }
+            shape = d;
+            geometry = g;
+        }
+    }
+
+    /** The spatial sizes of a 2-D depthwise problem: padded plane {@code hp × wp}, phases {@code hq × wq}. */
+    private record Shape(int inH, int inW, int kh, int kw, int oh, int ow, int sh, int sw, int dh, int dw, int ph,
+                         int pw, int hp, int wp, int hq, int wq) {
+        Shape(ConvGeometry g) {
+            this(g, (g.out()[1] - 1) * g.stride()[1] + (g.kernel()[1] - 1) * g.dilation()[1] + 1,
+                    (g.out()[2] - 1) * g.stride()[2] + (g.kernel()[2] - 1) * g.dilation()[2] + 1);
+        }
+
+        private Shape(ConvGeometry g, int hp, int wp) {
+            this(g.in()[1], g.in()[2], g.kernel()[1], g.kernel()[2], g.out()[1], g.out()[2], g.stride()[1],
+                    g.stride()[2], g.dilation()[1], g.dilation()[2], g.padBegin()[1], g.padBegin()[2], hp, wp,
+                    (hp + g.stride()[1] - 1) / g.stride()[1], (wp + g.stride()[2] - 1) / g.stride()[2]);
+        }
+    }
+
+    private static int roundUp(int n) {
+        return (n + L - 1) / L * L;
+    }
+
+    /**
+     * Output plane {@code y[yo..]} of channel {@code m} from the input plane at {@code x[xo..]}.
+     *
+     * @param scratch from {@link Scratch#of} for this geometry; its padded plane's borders are zero from then on (each
+     *     plane writes the same interior positions), so they are not cleared again per plane
+     */
+    static void plane(ConvGeometry g, float[] x, int xo, float[] w, float[] bias, Activation act, float[] y, int yo,
+                      int m, Scratch scratch) {
+        Shape d = scratch.shape;
+        float[] p = scratch.p;
+        float[] wide = scratch.wide;
+        fillPhases(x, xo, d, p);
+        int wo = m * d.kh * d.kw;
+        int n = d.oh * d.wq;
+        if (d.kh == 3 && d.kw == 3) {
+            sweep3x3(p, scratch.taps, w, wo, wide, n);
         } else {
-            int[] lanes = new int[L];
-            for (int i = 0; i < L; i++) {
-                lanes[i] = i * sw;
-            }
-            int yo = pl * g.outPlane();
-            float b = bias == null ? 0f : bias[m];
-            for (int r = 0; r < oh; r++) {
-                stridedRow(p, r * sh * wp, wp, sw, lanes, w, wo, kh, kw, dh, dw, wide, ow);
-                copyOut(wide, ow, y, yo + r * ow, 1, ow, b, act);
-            }
+            sweep(p, scratch.taps, w, wo, d.kh * d.kw, wide, n);
         }
-    }
-
-    private static float[] grow(float[][] buf, int i, int size) {
-        if (buf[i].length < size) {
-            buf[i] = new float[size];
+        float b = bias == null ? 0f : bias[m];
+        if (b != 0f) {
+            VectorActivation.applyWithBias(act, wide, 0, roundUp(n), b);
+        } else {
+            VectorActivation.apply(act, wide, 0, roundUp(n));
         }
-        return buf[i];
-    }
-
-    /** P[pr][pc] = x[pr − ph][pc − pw] inside the input, 0 outside (and 0 in the slack after the last row). */
-    private static void fillPadded(float[] x, int xo, int inH, int inW, int ph, int pw, float[] p, int pSize, int hp,
-                                   int wp) {
-        java.util.Arrays.fill(p, 0, pSize, 0f);
-        int c0 = Math.max(0, pw);                // first padded column that holds input
-        int c1 = Math.min(wp, inW + pw);         // one past the last
-        for (int pr = 0; pr < hp; pr++) {
-            int ih = pr - ph;
-            if (ih >= 0 && ih < inH && c1 > c0) {
-                System.arraycopy(x, xo + ih * inW + c0 - pw, p, pr * wp + c0, c1 - c0);
+        if (d.wq == d.ow) {
+            VectorCopy.copy(wide, 0, y, yo, d.oh * d.ow);
+        } else {
+            for (int r = 0; r < d.oh; r++) {
+                VectorCopy.copy(wide, r * d.wq, y, yo + r * d.ow, d.ow);
             }
         }
     }
 
-    /** wide[t] = Σ_ij w[i][j] · P[t + i·dh·wp + j·dw] for t in [0, n), whole vectors (n rounded up). */
-    private static void sweep(float[] p, int wp, float[] w, int wo, int kh, int kw, int dh, int dw, float[] wide,
-                              int n) {
+    /** The phases of P: input (ih, iw) goes to padded (ih + ph, iw + pw); the rest was zeroed by the scratch. */
+    private static void fillPhases(float[] x, int xo, Shape d, float[] p) {
+        int c0 = Math.max(0, d.pw);               // first padded column that holds input
+        int c1 = Math.min(d.wp, d.inW + d.pw);    // one past the last
+        int r0 = Math.max(0, d.ph);               // the same for rows
+        int r1 = Math.min(d.hp, d.inH + d.ph);
+        if (c1 <= c0) {
+            return;
+        }
+        int phasePlane = d.hq * d.wq;
+        if (d.sh == 1 && d.sw == 1) {
+            for (int pr = r0, src = xo + (r0 - d.ph) * d.inW, dst = r0 * d.wq + c0; pr < r1;
+                 pr++, src += d.inW, dst += d.wq) {
+                VectorCopy.copy(x, src, p, dst, c1 - c0);
+            }
+            return;
+        }
+        // Divisions are hoisted out of the loops: per value they cost more than the copy.
+        for (int a = 0; a < d.sh; a++) {
+            int pr = r0 + Math.floorMod(a - r0, d.sh); // first row of phase row a
+            for (int q = pr / d.sh; pr < r1; pr += d.sh, q++) {
+                int src = xo + (pr - d.ph) * d.inW - d.pw;
+                int rowBase = a * d.sw * phasePlane + q * d.wq;
+                if (d.sw == 2) {
+                    deinterleave(x, src, c0, c1, p, rowBase, rowBase + phasePlane);
+                    continue;
+                }
+                for (int b = 0; b < d.sw; b++) {
+                    int pc = c0 + Math.floorMod(b - c0, d.sw);
+                    for (int dst = (a * d.sw + b) * phasePlane + q * d.wq + pc / d.sw; pc < c1; pc += d.sw, dst++) {
+                        p[dst] = x[src + pc];
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Padded columns [c0, c1) of one row (values at {@code x[src + column]}) into the rows of phase columns 0 and 1
+     * at {@code even} and {@code odd}: lanes compressed in vectors rather than one scalar store per value (those
+     * stores were 60 % of a stride-2 plane's time).
+     */
+    private static void deinterleave(float[] x, int src, int c0, int c1, float[] p, int even, int odd) {
+        for (int pc = c0; pc < c1; pc += L) {
+            int len = Math.min(L, c1 - pc);
+            FloatVector v = FloatVector.fromArray(S, x, src + pc, S.indexInRange(0, len));
+            // Lane l holds column pc + l: the even lanes go to phase pc % 2 from column pc / 2, the odd lanes to the
+            // other phase from column (pc + 1) / 2 (L is even, so pc keeps c0's parity).
+            int toFirst = (len + 1) / 2;
+            int toSecond = len / 2;
+            int first = (pc & 1) == 0 ? even : odd;
+            int second = (pc & 1) == 0 ? odd : even;
+            v.rearrange(EVEN_FIRST).intoArray(p, first + (pc >> 1), S.indexInRange(0, toFirst));
+            if (toSecond > 0) {
+                v.rearrange(ODD_FIRST).intoArray(p, second + ((pc + 1) >> 1), S.indexInRange(0, toSecond));
+            }
+        }
+    }
+
+    /** wide[t] = Σ_tap w[tap] · P[taps[tap] + t] for t in [0, n), whole vectors (n rounded up), taps in order. */
+    private static void sweep(float[] p, int[] taps, float[] w, int wo, int kk, float[] wide, int n) {
         for (int t = 0; t < n; t += L) {
             FloatVector acc = FloatVector.zero(S);
-            for (int i = 0; i < kh; i++) {
-                int row = t + i * dh * wp;
-                int wi = wo + i * kw;
-                for (int j = 0; j < kw; j++) {
-                    acc = FloatVector.fromArray(S, p, row + j * dw).fma(FloatVector.broadcast(S, w[wi + j]), acc);
-                }
+            for (int tap = 0; tap < kk; tap++) {
+                acc = FloatVector.fromArray(S, p, taps[tap] + t).fma(FloatVector.broadcast(S, w[wo + tap]), acc);
             }
             acc.intoArray(wide, t);
         }
     }
 
-    /** {@link #sweep} for the common 3×3 window, its nine weights held in registers. */
-    private static void sweep3x3(float[] p, int wp, float[] w, int wo, int dh, int dw, float[] wide, int n) {
+    /** {@link #sweep} for the common 3×3 window, its nine weights and offsets held in registers. */
+    private static void sweep3x3(float[] p, int[] taps, float[] w, int wo, float[] wide, int n) {
         FloatVector w0 = FloatVector.broadcast(S, w[wo]);
         FloatVector w1 = FloatVector.broadcast(S, w[wo + 1]);
         FloatVector w2 = FloatVector.broadcast(S, w[wo + 2]);
@@ -116,61 +215,27 @@ final class VectorDepthwise {
         FloatVector w6 = FloatVector.broadcast(S, w[wo + 6]);
         FloatVector w7 = FloatVector.broadcast(S, w[wo + 7]);
         FloatVector w8 = FloatVector.broadcast(S, w[wo + 8]);
-        int r1 = dh * wp;
-        int r2 = 2 * dh * wp;
-        int c2 = 2 * dw;
+        int o0 = taps[0];
+        int o1 = taps[1];
+        int o2 = taps[2];
+        int o3 = taps[3];
+        int o4 = taps[4];
+        int o5 = taps[5];
+        int o6 = taps[6];
+        int o7 = taps[7];
+        int o8 = taps[8];
         for (int t = 0; t < n; t += L) {
             // Same order of accumulation as the generic sweep (row by row, left to right), so both round alike.
-            FloatVector acc = FloatVector.fromArray(S, p, t).fma(w0, FloatVector.zero(S));
-            acc = FloatVector.fromArray(S, p, t + dw).fma(w1, acc);
-            acc = FloatVector.fromArray(S, p, t + c2).fma(w2, acc);
-            acc = FloatVector.fromArray(S, p, t + r1).fma(w3, acc);
-            acc = FloatVector.fromArray(S, p, t + r1 + dw).fma(w4, acc);
-            acc = FloatVector.fromArray(S, p, t + r1 + c2).fma(w5, acc);
-            acc = FloatVector.fromArray(S, p, t + r2).fma(w6, acc);
-            acc = FloatVector.fromArray(S, p, t + r2 + dw).fma(w7, acc);
-            acc = FloatVector.fromArray(S, p, t + r2 + c2).fma(w8, acc);
+            FloatVector acc = FloatVector.fromArray(S, p, o0 + t).fma(w0, FloatVector.zero(S));
+            acc = FloatVector.fromArray(S, p, o1 + t).fma(w1, acc);
+            acc = FloatVector.fromArray(S, p, o2 + t).fma(w2, acc);
+            acc = FloatVector.fromArray(S, p, o3 + t).fma(w3, acc);
+            acc = FloatVector.fromArray(S, p, o4 + t).fma(w4, acc);
+            acc = FloatVector.fromArray(S, p, o5 + t).fma(w5, acc);
+            acc = FloatVector.fromArray(S, p, o6 + t).fma(w6, acc);
+            acc = FloatVector.fromArray(S, p, o7 + t).fma(w7, acc);
+            acc = FloatVector.fromArray(S, p, o8 + t).fma(w8, acc);
             acc.intoArray(wide, t);
-        }
-    }
-
-    /** One output row: lane l of a vector reads padded column (c + l)·sw (a gather when sw > 1). */
-    private static void stridedRow(float[] p, int rowStart, int wp, int sw, int[] lanes, float[] w, int wo, int kh,
-                                   int kw, int dh, int dw, float[] out, int ow) {
-        for (int c = 0; c < ow; c += L) {
-            FloatVector acc = FloatVector.zero(S);
-            int lanesLeft = Math.min(L, ow - c);
-            for (int i = 0; i < kh; i++) {
-                int base = rowStart + i * dh * wp + c * sw;
-                int wi = wo + i * kw;
-                for (int j = 0; j < kw; j++) {
-                    int at = base + j * dw;
-                    FloatVector v;
-                    if (sw == 1) {
-                        v = lanesLeft == L ? FloatVector.fromArray(S, p, at)
-                                : FloatVector.fromArray(S, p, at, S.indexInRange(0, lanesLeft));
-                    } else {
-                        v = lanesLeft == L ? FloatVector.fromArray(S, p, at, lanes, 0)
-                                : FloatVector.fromArray(S, p, at, lanes, 0, S.indexInRange(0, lanesLeft));
-                    }
-                    acc = v.fma(FloatVector.broadcast(S, w[wi + j]), acc);
-                }
-            }
-            acc.intoArray(out, c);
-        }
-    }
-
-    /** y rows = act(wide rows + bias), dropping the wide columns past the output width. */
-    private static void copyOut(float[] wide, int stride, float[] y, int yo, int rows, int ow, float b,
-                                Activation act) {
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(wide, r * stride, y, yo + r * ow, ow);
-        }
-        int n = rows * ow;
-        if (b != 0f) {
-            VectorActivation.applyWithBias(act, y, yo, n, b);
-        } else {
-            VectorActivation.apply(act, y, yo, n);
         }
     }
 }

@@ -62,6 +62,11 @@ final class VectorSgemm {
     private VectorSgemm() {
     }
 
+    /** This thread's packing buffers, for the other kernels of this package that call {@link #blocked}. */
+    static Workspace workspace() {
+        return WORKSPACE.get();
+    }
+
     /** Per-thread packing buffers, grown on demand and reused across calls. */
     static final class Workspace {
         float[] aPack = new float[0];

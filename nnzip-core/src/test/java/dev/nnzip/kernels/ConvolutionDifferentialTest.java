@@ -59,7 +59,64 @@ class ConvolutionDifferentialTest {
         out.add(Arguments.of(Flavour.DEPTHWISE, ConvGeometry.of(1, 5, 5, 5, new int[] {13, 21}, new int[] {3, 3},
                 new int[] {1, 1}, new int[] {2, 2}, new int[] {2, 1}, new int[] {1, 2},
                 new int[] {out1(13, 3, 1, 2, 2, 1), out1(21, 3, 1, 2, 1, 2)}), 3L));
+        out.addAll(smallMapGeometries().map(g -> Arguments.of(g.isDepthwise() ? Flavour.DEPTHWISE
+                : g.isPointwise() ? Flavour.POINTWISE : Flavour.SHIFTED, g, 6L)).toList());
         return out.stream();
+    }
+
+    /**
+     * MobileNetV2 on 28 × 28 inputs: 1×1 convolutions on maps of a few pixels, whose images the implicit GEMM puts
+     * side by side (one unit of all 32 images, big enough to split its tiles over threads; units of 6 with a short last one; a padded 3×3 of 2 images per unit), and
+     * stride-2 depthwise planes narrower than a vector, computed flat through a gather table.
+     */
+    static Stream<ConvGeometry> smallMapGeometries() {
+        int[] one = {1, 1};
+        int[] zero = {0, 0};
+        return Stream.of(
+                ConvGeometry.of(32, 96, 160, 1, new int[] {2, 2}, one, one, one, zero, zero, new int[] {2, 2}),
+                ConvGeometry.of(8, 24, 20, 1, new int[] {7, 7}, one, one, one, zero, zero, new int[] {7, 7}),
+                // Batch 1 on 3 × 3 and 4 × 4 maps: the pixels become the GEMM rows (PointwiseByPixels), with two
+                // depth blocks (C = 300 > KC) and, for the second, enough work to split the channels over threads.
+                ConvGeometry.of(1, 300, 130, 1, new int[] {3, 3}, one, one, one, zero, zero, new int[] {3, 3}),
+                ConvGeometry.of(1, 256, 512, 1, new int[] {4, 4}, one, one, one, zero, zero, new int[] {4, 4}),
+                ConvGeometry.of(3, 12, 13, 1, new int[] {9, 9}, new int[] {3, 3}, one, one, one, one,
+                        new int[] {9, 9}),
+                ConvGeometry.of(3, 16, 16, 16, new int[] {14, 14}, new int[] {3, 3}, new int[] {2, 2}, one, one, one,
+                        new int[] {7, 7}),
+                ConvGeometry.of(2, 8, 8, 8, new int[] {7, 7}, new int[] {3, 3}, new int[] {2, 2}, one, one, one,
+                        new int[] {4, 4}));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("smallMapGeometries")
+    void vectorResultsAreTheSameBitsOnOneAndTwoThreads(ConvGeometry g) {
+        Random r = new Random(11);
+        float[] x = Matrices.random(r, g.batch() * g.inChannels() * g.inPlane());
+        float[] w = Matrices.random(r, g.outChannels() * g.columnRows());
+        float[] bias = Matrices.random(r, g.outChannels());
+        float[] one = new float[g.batch() * g.outChannels() * g.outPlane()];
+        float[] two = new float[one.length];
+        Convolution.forward(g, x, w, bias, Activation.clip(0f, 6f), one, Parallel.sequential(), true);
+        Convolution.forward(g, x, w, bias, Activation.clip(0f, 6f), two, ConvolutionDifferentialTest.two, true);
+        assertThat(two).containsExactly(one);
+    }
+
+    @Test
+    void pixelRowsGiveTheSameBitsAsChannelRows() {
+        // Two images of 2 × 2 pixels, two depth blocks (C = 300 > KC), M not a multiple of NR.
+        ConvGeometry g = ConvGeometry.of(2, 300, 130, 1, new int[] {2, 2}, new int[] {1, 1}, new int[] {1, 1},
+                new int[] {1, 1}, new int[] {0, 0}, new int[] {0, 0}, new int[] {2, 2});
+        assertThat(PointwiseByPixels.preferred(g)).isTrue();
+        Random r = new Random(12);
+        float[] x = Matrices.random(r, g.batch() * g.inChannels() * g.inPlane());
+        float[] w = Matrices.random(r, g.outChannels() * g.columnRows());
+        float[] bias = Matrices.random(r, g.outChannels());
+        float[] byPixels = new float[g.batch() * g.outChannels() * g.outPlane()];
+        float[] byChannels = new float[byPixels.length];
+        PointwiseByPixels.forward(g, x, PointwiseByPixels.pack(g, w), bias, Activation.clip(0f, 6f), byPixels, two);
+        ShiftedConvolution.forward(g, x, ShiftedConvolution.packFilters(g, w), bias, Activation.clip(0f, 6f),
+                byChannels, Parallel.sequential());
+        assertThat(byPixels).containsExactly(byChannels);
     }
 
     private static int out1(int in, int k, int s, int d, int pb, int pe) {

@@ -3,6 +3,7 @@ package dev.nnzip.ops.nn;
 import dev.nnzip.graph.Node;
 import dev.nnzip.kernels.Activation;
 import dev.nnzip.kernels.Epilogue;
+import dev.nnzip.kernels.PackedB;
 import dev.nnzip.kernels.Sgemm;
 import dev.nnzip.ops.ExecContext;
 import dev.nnzip.ops.OpKernel;
@@ -24,6 +25,7 @@ final class GemmOp implements OpKernel {
     private final float alpha;
     private final float beta;
     private final Activation activation;
+    private final PackedWeight<PackedB> packedB = new PackedWeight<>();
 
     private GemmOp(String name, boolean transA, boolean transB, float alpha, float beta, Activation activation) {
         this.name = name;
@@ -74,8 +76,15 @@ final class GemmOp implements OpKernel {
                         yd[i] *= beta;
                     }
                 }
-                Sgemm.multiply(transA, transB, m, n, k, alpha, a.floats(), 0, a.dim(1), b.floats(), 0, b.dim(1),
-                        useC ? 1f : 0f, yd, 0, n, Epilogue.of(activation), ctx.parallel());
+                float[] bd = b.floats();
+                PackedB packed = packedB(bd, k, n, b.dim(1));
+                if (packed != null) {
+                    Sgemm.multiply(transA, m, alpha, a.floats(), 0, a.dim(1), packed, useC ? 1f : 0f, yd, 0, n,
+                            Epilogue.of(activation), ctx.parallel());
+                } else {
+                    Sgemm.multiply(transA, transB, m, n, k, alpha, a.floats(), 0, a.dim(1), bd, 0, b.dim(1),
+                            useC ? 1f : 0f, yd, 0, n, Epilogue.of(activation), ctx.parallel());
+                }
             }
             case DOUBLE, LONG -> {
                 if (!activation.isNone()) {
@@ -87,6 +96,26 @@ final class GemmOp implements OpKernel {
                     + " is not supported; expected a float, double or integer type");
         }
         return new Tensor[] {y};
+    }
+
+    /**
+     * op(B) as packed panels, or null to multiply from B as it is. A constant B (the usual Gemm: a Linear layer's
+     * weight) is packed once and kept in {@link #packedB}. A transposed B is packed even on a first sighting: the
+     * kernels would otherwise take their dot-product path for small M, whose sums run in a different order than the
+     * packed micro-kernel's, so the first run (or every run of a memory mode that decodes weights per run) would
+     * differ in the last bits from the runs that find the packed copy. A row-major B unpacked goes through the same
+     * arithmetic as packed (the packing is a copy), so it needs no such step.
+     */
+    private PackedB packedB(float[] b, int k, int n, int ldb) {
+        if (b.length != k * n) {
+            return null;
+        }
+        PackedB kept = packedB.lookup(b, new int[] {transB ? 1 : 0, k, n},
+                () -> Sgemm.pack(transB, k, n, b, 0, ldb));
+        if (kept != null || !transB) {
+            return kept;
+        }
+        return Sgemm.pack(true, k, n, b, 0, ldb);
     }
 
     private Tensor exact(Tensor a, Tensor b, Tensor c, boolean useC, int m, int n, int k, int[] outShape) {

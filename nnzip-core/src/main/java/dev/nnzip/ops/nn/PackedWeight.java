@@ -21,7 +21,8 @@ import java.util.function.Supplier;
  * @param <T> the packed form
  */
 final class PackedWeight<T> {
-    private record Entry<T>(WeakReference<float[]> key, int[] dims, T packed) {
+    /** {@code packed}: the packed form, or null while unpacked or when there was nothing to pack ({@code packedOnce}). */
+    private record Entry<T>(WeakReference<float[]> key, int[] dims, T packed, boolean packedOnce) {
         boolean matches(float[] w, int[] d) {
             return key.get() == w && Arrays.equals(dims, d);
         }
@@ -30,21 +31,24 @@ final class PackedWeight<T> {
     private volatile Entry<T> entry;
 
     /**
-     * The packed form of {@code w}, or null on a first sighting (the caller then works from {@code w} directly).
+     * The packed form of {@code w}, or null on a first sighting or when {@code pack} gives null (the caller then works
+     * from {@code w} directly).
      *
      * @param dims everything besides the array that the packed form depends on (shape, groups)
      */
     T lookup(float[] w, int[] dims, Supplier<T> pack) {
         Entry<T> e = entry;
         if (e != null && e.matches(w, dims)) {
-            if (e.packed() != null) {
+            if (e.packedOnce()) {
                 return e.packed();
             }
-            T packed = pack.get(); // second sighting: a constant, worth keeping
-            entry = new Entry<>(e.key(), e.dims(), packed);
+            // Second sighting: a constant, worth keeping. A null result (the kernel reads this weight as it is, e.g.
+            // a depthwise filter) is kept too, so the packer is not asked again on every run.
+            T packed = pack.get();
+            entry = new Entry<>(e.key(), e.dims(), packed, true);
             return packed;
         }
-        entry = new Entry<>(new WeakReference<>(w), dims.clone(), null); // first sighting: remember it
+        entry = new Entry<>(new WeakReference<>(w), dims.clone(), null, false); // first sighting: remember it
         return null;
     }
 }

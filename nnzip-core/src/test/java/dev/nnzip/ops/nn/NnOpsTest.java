@@ -210,6 +210,51 @@ class NnOpsTest {
     }
 
     @Test
+    void gemmWithAConstantWeightGivesTheSameBitsOnEveryRunAndThreadCount() {
+        // Run 1 sees the weight for the first time (multiplied from B as it is, or packed just for that call), later
+        // runs find the packed copy: the sums must be the same in every case, as must a 1- and a 2-thread session,
+        // or an eager model and one that decodes its weights per run would disagree in the last bits.
+        for (boolean transB : new boolean[] {false, true}) {
+            Node node = new Node("n", "Gemm", "", List.of("a", "w", "c"), List.of("y"),
+                    new Attributes(List.of(num("transB", transB ? 1 : 0), real("alpha", 0.5f))));
+            Tensor w = transB ? rand(70, 300) : rand(300, 70);
+            Tensor c = rand(70);
+            for (int m : new int[] {1, 5, 32, 61}) {
+                Tensor a = rand(m, 300);
+                float[] expected = null;
+                for (int threads = 1; threads <= 2; threads++) {
+                    OpKernel kernel = REGISTRY.create(node, 17);
+                    try (Parallel par = new Parallel(threads)) {
+                        for (int run = 0; run < 3; run++) {
+                            float[] y = kernel.run(new Tensor[] {a, w, c}, new ExecContext(par))[0].floats();
+                            if (expected == null) {
+                                expected = y;
+                                assertCloseToReference(a, w, c, transB, m, y);
+                            }
+                            assertThat(y).as("transB=%s m=%d threads=%d run %d", transB, m, threads, run)
+                                    .containsExactly(expected);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void assertCloseToReference(Tensor a, Tensor w, Tensor c, boolean transB, int m, float[] y) {
+        int k = 300;
+        int n = 70;
+        for (int r = 0; r < m; r++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int kk = 0; kk < k; kk++) {
+                    s += (double) a.floats()[r * k + kk] * w.floats()[transB ? j * k + kk : kk * n + j];
+                }
+                assertThat(y[r * n + j]).isCloseTo((float) (0.5 * s + c.floats()[j]), within(1e-4f));
+            }
+        }
+    }
+
+    @Test
     void gemmRejectsNonMatrices() {
         assertThatThrownBy(() -> run("Gemm", List.of(), 1, rand(2, 3, 4), rand(4, 2)))
                 .hasMessageContaining("'A' must have rank 2");
