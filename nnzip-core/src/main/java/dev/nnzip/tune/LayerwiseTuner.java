@@ -387,7 +387,7 @@ public final class LayerwiseTuner {
                 }
                 k *= 2;
             } else {
-                if (fail / Math.max(pass, k0 / 2) < 1.05) {
+                if (fail / Math.max(pass, k0 / 2) < 1.2) { // within 20 %: the knapsack answers barely differ
                     break;
                 }
                 k = pass > 0 ? Math.sqrt(pass * fail) : fail / 2;

@@ -107,7 +107,7 @@ public final class SoftmaxDivergence implements QualityMetric {
         return out;
     }
 
-    private static float[] floats(Tensor t) {
+    static float[] floats(Tensor t) {
         if (t.dtype().storage() == dev.nnzip.tensor.DType.Storage.FLOAT) {
             return t.floats();
         }

@@ -83,7 +83,7 @@ public final class CompressCommand implements Callable<Integer> {
             description = "training images per layer-sensitivity measurement (default ${DEFAULT-VALUE})")
     int sensitivityImages;
 
-    @Option(names = "--calibration-images", defaultValue = "50000", paramLabel = "N",
+    @Option(names = "--calibration-images", defaultValue = "20000", paramLabel = "N",
             description = "training images, disjoint from the sensitivity ones, every candidate model is verified on"
                     + " (default ${DEFAULT-VALUE})")
     int calibrationImages;

@@ -23,7 +23,9 @@ import java.util.Locale;
  * {@code nnzip compress IN.onnx -o OUT.nnz --max-accuracy-drop PP --dataset fashion-mnist}: the accuracy-budget tuner
  * on a classifier. Three disjoint sets of images: the first {@code sensitivityImages} training images rank the
  * per-layer settings (softmax divergence from the original), the last {@code calibrationImages} training images verify
- * every candidate model against the budget (a pessimistic top-1 drop estimate), and the second half of the test set,
+ * every candidate model against the budget (a pessimistic top-1 drop estimate, the training images weighted by
+ * importance towards the first half of the test set, which training images do not resemble near the decision
+ * boundaries: see AccuracyDropBound), and the second half of the test set,
  * [5000, 10000), is held out and only reported, so the reported drop is measured on images the tuner never saw.
  */
 final class TunedCompression {
@@ -48,13 +50,13 @@ final class TunedCompression {
             // The budget is enforced on a pessimistic estimate of the drop, not on the measured drop: see
             // AccuracyDropBound. Sensitivities use the smooth divergence: see SoftmaxDivergence.
             calibration = new AccuracyDropBound(train.range(train.size() - calibrationImages, train.size()), threads,
-                    original, z);
+                    original, z, test.range(0, half));
             sensitivity = new SoftmaxDivergence(train.range(0, sensitivityImages), threads, original);
         }
         ClassificationAccuracy heldOut = new ClassificationAccuracy(test.range(half, test.size()), threads);
         PrintStream log = System.err;
         LayerwiseTuner.Options options = new LayerwiseTuner.Options(maxDrop, LayerwiseTuner.Options.ladder(codec),
-                threads, 10, 6);
+                threads, 8, 4);
         LayerwiseTuner.Result r = LayerwiseTuner.tune(input, output, base, sensitivity, calibration, heldOut, options,
                 json ? LayerwiseTuner.Progress.NONE : message -> log.println("tune: " + message));
         if (json) {
