@@ -14,4 +14,13 @@ public interface QualityMetric {
 
     /** The score of {@code model}; the model is not closed. */
     double score(Model model);
+
+    /**
+     * The score of {@code model} when it is at least {@code floor}; otherwise any value below {@code floor}. Lets a
+     * metric over many images stop as soon as the model has surely failed (most candidates the tuner verifies do);
+     * the default measures everything.
+     */
+    default double scoreAtLeast(Model model, double floor) {
+        return score(model);
+    }
 }

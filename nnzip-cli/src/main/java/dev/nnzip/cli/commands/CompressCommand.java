@@ -85,9 +85,19 @@ public final class CompressCommand implements Callable<Integer> {
     @Mixin
     DatasetOptions datasetOptions = new DatasetOptions();
 
-    @Option(names = "--sensitivity-images", defaultValue = "5000", paramLabel = "N",
-            description = "calibration images per layer-sensitivity measurement (default ${DEFAULT-VALUE})")
+    @Option(names = "--sensitivity-images", defaultValue = "1000", paramLabel = "N",
+            description = "training images per layer-sensitivity measurement (default ${DEFAULT-VALUE})")
     int sensitivityImages;
+
+    @Option(names = "--calibration-images", defaultValue = "20000", paramLabel = "N",
+            description = "training images, disjoint from the sensitivity ones, every candidate model is verified on"
+                    + " (default ${DEFAULT-VALUE})")
+    int calibrationImages;
+
+    @Option(names = "--drop-margin", defaultValue = "" + dev.nnzip.tune.AccuracyDropBound.DEFAULT_Z, paramLabel = "Z",
+            description = "standard errors added to the measured top-1 drop before it is held against the budget"
+                    + " (default ${DEFAULT-VALUE})")
+    double dropMarginZ;
 
     static final String DEFAULT_CODEC = CompressionPolicy.DEFAULT_CODEC;
     static final String DEFAULT_BOUND = "0.2";
@@ -112,7 +122,7 @@ public final class CompressCommand implements Callable<Integer> {
                         + " with --transform (yet); run the transform first: --transform ... then tune its output");
             }
             return TunedCompression.run(input, output, policy, codec, maxAccuracyDrop, datasetOptions, sensitivityImages,
-                    workers, json);
+                    calibrationImages, dropMarginZ, workers, json);
         }
         CompressionReport report;
         ProgressBar bar = new ProgressBar(json ? null : System.err, "compressing");

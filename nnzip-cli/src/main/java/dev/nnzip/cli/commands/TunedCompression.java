@@ -13,6 +13,7 @@ import dev.nnzip.runtime.weights.MemoryMode;
 import dev.nnzip.tune.ClassificationAccuracy;
 import dev.nnzip.tune.AccuracyDropBound;
 import dev.nnzip.tune.QualityMetric;
+import dev.nnzip.tune.SoftmaxDivergence;
 import dev.nnzip.tune.LayerwiseTuner;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -20,51 +21,63 @@ import java.util.Locale;
 
 /**
  * {@code nnzip compress IN.onnx -o OUT.nnz --max-accuracy-drop PP --dataset fashion-mnist}: the accuracy-budget tuner
- * on a classifier. The test set is split in two halves: the first calibrates (sensitivities on its first
- * {@code sensitivityImages}, the budget verified on all of it), the second is held out and only reported, so the
- * reported drop is measured on images the tuner never saw.
+ * on a classifier. Three disjoint sets of images: the first {@code sensitivityImages} training images rank the
+ * per-layer settings (softmax divergence from the original), the last {@code calibrationImages} training images verify
+ * every candidate model against the budget (a pessimistic top-1 drop estimate, the training images weighted by
+ * importance towards the first half of the test set, which training images do not resemble near the decision
+ * boundaries: see AccuracyDropBound), and the second half of the test set,
+ * [5000, 10000), is held out and only reported, so the reported drop is measured on images the tuner never saw.
  */
 final class TunedCompression {
     private TunedCompression() {
     }
 
     static int run(Path input, Path output, CompressionPolicy base, String codec, double maxDrop,
-                   DatasetOptions dataset, int sensitivityImages, int threads, boolean json) throws Exception {
+                   DatasetOptions dataset, int sensitivityImages, int calibrationImages, double z, int threads, boolean json)
+            throws Exception {
         FashionMnist fm = dataset.open();
+        LabeledImages train = fm.train();
+        if (sensitivityImages < 1 || calibrationImages < 1 || sensitivityImages + calibrationImages > train.size()) {
+            throw new IllegalArgumentException("--sensitivity-images (" + sensitivityImages + ") and"
+                    + " --calibration-images (" + calibrationImages + ") must be >= 1 and together at most the "
+                    + train.size() + " training images, so the two sets stay disjoint");
+        }
         LabeledImages test = fm.test();
         int half = test.size() / 2;
-        LabeledImages calibrationImages = test.range(0, half);
-        // The budget is enforced on a pessimistic estimate of the drop, not on the measured drop: see
-        // AccuracyDropBound for why. The held-out half reports plain accuracy.
         QualityMetric calibration;
         QualityMetric sensitivity;
         try (Model original = Nnz.load(input, MemoryMode.EAGER)) {
-            calibration = new AccuracyDropBound(calibrationImages, threads, original);
-            sensitivity = sensitivityImages >= half ? calibration
-                    : new AccuracyDropBound(calibrationImages.range(0, sensitivityImages), threads, original);
+            // The budget is enforced on a pessimistic estimate of the drop, not on the measured drop: see
+            // AccuracyDropBound. Sensitivities use the smooth divergence: see SoftmaxDivergence.
+            calibration = new AccuracyDropBound(train.range(train.size() - calibrationImages, train.size()), threads,
+                    original, z, test.range(0, half));
+            sensitivity = new SoftmaxDivergence(train.range(0, sensitivityImages), threads, original);
         }
         ClassificationAccuracy heldOut = new ClassificationAccuracy(test.range(half, test.size()), threads);
         PrintStream log = System.err;
         LayerwiseTuner.Options options = new LayerwiseTuner.Options(maxDrop, LayerwiseTuner.Options.ladder(codec),
-                threads, 32, 8);
+                threads, 8, 4);
         LayerwiseTuner.Result r = LayerwiseTuner.tune(input, output, base, sensitivity, calibration, heldOut, options,
                 json ? LayerwiseTuner.Progress.NONE : message -> log.println("tune: " + message));
         if (json) {
             System.out.println(toJson(input, output, maxDrop, r));
         } else {
-            System.out.printf(Locale.ROOT, "%s -> %s: %s -> %s, ratio %.2fx in %.1f s (%d evaluations, %d repairs, %d relaxations)%n",
+            System.out.printf(Locale.ROOT, "%s -> %s: %s -> %s, ratio %.2fx in %.1f s (%d evaluations, %d knapsack"
+                            + " solutions, %d relaxations)%n",
                     input.getFileName(), output.getFileName(), Format.bytes(r.report().originalBytes()),
                     Format.bytes(r.report().compressedBytes()), r.report().ratio(), r.wallMillis() / 1000.0,
-                    r.evaluations(), r.repairs(), r.relaxations());
-            System.out.printf(Locale.ROOT, "calibration (%s): %.2f -> %.2f, lost %.2f pp (predicted %.2f, budget %.2f)%n",
-                    calibration.describe(), r.baseline(), r.calibrated(), r.calibrationLoss(), r.predictedLoss(),
-                    maxDrop);
+                    r.evaluations(), r.searchSteps(), r.relaxations());
+            System.out.printf(Locale.ROOT, "calibration (%s): %.2f -> %.2f, lost %.2f pp (budget %.2f)%n",
+                    calibration.describe(), r.baseline(), r.calibrated(), r.calibrationLoss(), maxDrop);
             System.out.printf(Locale.ROOT, "held out (%s): %.2f -> %.2f, drop %.2f pp%n", heldOut.describe(),
                     r.heldOutBaseline(), r.heldOutScore(), r.heldOutLoss());
+            System.out.printf(Locale.ROOT, "best global setting %s: ratio %.2fx, calibration loss %.2f pp, held-out"
+                            + " drop %.2f pp; tuned / global = %.2fx%n", r.global().label(), r.globalReport().ratio(),
+                    r.baseline() - r.globalCalibrated(), r.globalHeldOutLoss(), r.gainOverGlobal());
             for (var c : r.choices()) {
-                System.out.printf(Locale.ROOT, "  %-40s %-22s %10s  single-layer loss %.2f%n",
+                System.out.printf(Locale.ROOT, "  %-40s %-22s %10s  sensitivity %.4g%n",
                         CompressCommand.abbreviate(c.name(), 40), c.setting().label(), Format.bytes(c.encodedBytes()),
-                        c.loss());
+                        c.sensitivity());
             }
         }
         return 0;
@@ -80,12 +93,17 @@ final class TunedCompression {
         root.put("compressed_bytes", r.report().compressedBytes());
         root.put("ratio", r.report().ratio());
         root.put("calibration_drop_estimate_pp", r.calibrationLoss());
-        root.put("predicted_drop", r.predictedLoss());
+        root.put("predicted_sensitivity", r.predictedSensitivity());
+        root.put("global_setting", r.global().label());
+        root.put("global_ratio", r.globalReport().ratio());
+        root.put("global_calibration_drop_estimate_pp", r.baseline() - r.globalCalibrated());
+        root.put("global_held_out_drop", r.globalHeldOutLoss());
+        root.put("tuned_over_global", r.gainOverGlobal());
         root.put("held_out_baseline", r.heldOutBaseline());
         root.put("held_out_accuracy", r.heldOutScore());
         root.put("held_out_drop", r.heldOutLoss());
         root.put("evaluations", r.evaluations());
-        root.put("repairs", r.repairs());
+        root.put("knapsack_solutions", r.searchSteps());
         root.put("relaxations", r.relaxations());
         root.put("wall_seconds", r.wallMillis() / 1000.0);
         ArrayNode rows = root.putArray("tensors");
@@ -96,7 +114,7 @@ final class TunedCompression {
             row.put("codec", c.setting().codec());
             row.put("error_bound", c.setting().bound().value());
             row.put("encoded_bytes", c.encodedBytes());
-            row.put("single_layer_drop_estimate_pp", c.loss());
+            row.put("single_layer_sensitivity", c.sensitivity());
         }
         return mapper.writeValueAsString(root);
     }
