@@ -6,6 +6,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import dev.nnzip.compress.transform.GraphEdits;
 import dev.nnzip.graph.Weight;
 import dev.nnzip.onnx.OnnxTensors;
 import dev.nnzip.tensor.DType;
@@ -13,6 +14,7 @@ import dev.nnzip.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -46,18 +48,16 @@ public final class BatchNormFolder {
     /** The model with foldable pairs folded; {@code weights} supplies initializer values by name. */
     public static Folded fold(ModelProto model, Map<String, Weight> weights) {
         GraphProto graph = model.getGraph();
-        Map<String, Integer> uses = new HashMap<>();
-        countUses(graph, uses);
-        for (ValueInfoProto out : graph.getOutputList()) {
-            uses.merge(out.getName(), 1, Integer::sum);
-        }
+        Map<String, Integer> uses = GraphEdits.useCounts(graph);
         Map<String, NodeProto> producer = new HashMap<>();
         for (NodeProto n : graph.getNodeList()) {
             for (String o : n.getOutputList()) {
                 producer.put(o, n);
             }
         }
-        Map<NodeProto, NodeProto> folds = new HashMap<>(); // BatchNormalization -> its Conv
+        // Insertion-ordered so the folded initializers come out in graph order: protobuf messages hash by their descriptor's
+        // identity, so a HashMap order (and with it the .nnz bytes) would change from one JVM run to the next.
+        Map<NodeProto, NodeProto> folds = new LinkedHashMap<>(); // BatchNormalization -> its Conv
         for (NodeProto bn : graph.getNodeList()) {
             NodeProto conv = bn.getInputCount() == 5 ? producer.get(bn.getInput(0)) : null;
             if (conv != null && foldable(conv, bn, uses, weights)) {
@@ -68,7 +68,7 @@ public final class BatchNormFolder {
             return new Folded(model, 0, Set.of());
         }
         Map<NodeProto, NodeProto> replacedConv = new HashMap<>();
-        Map<String, TensorProto> newData = new HashMap<>();
+        Map<String, TensorProto> newData = new LinkedHashMap<>();
         Set<String> dropped = new HashSet<>();
         for (var e : folds.entrySet()) {
             NodeProto bn = e.getKey();
@@ -91,9 +91,8 @@ public final class BatchNormFolder {
                 g.addNode(replacedConv.getOrDefault(n, n));
             }
         }
-        // A BatchNormalization parameter still read by another node stays.
-        Map<String, Integer> remainingUses = new HashMap<>();
-        countUses(g.build(), remainingUses);
+        // A BatchNormalization parameter still read by another node (or a graph output) stays.
+        Map<String, Integer> remainingUses = GraphEdits.useCounts(g.build());
         Set<String> written = new HashSet<>();
         for (TensorProto t : graph.getInitializerList()) {
             if (dropped.contains(t.getName()) && !remainingUses.containsKey(t.getName())) {
@@ -187,24 +186,5 @@ public final class BatchNormFolder {
             bias[o] = (float) (((double) b[o] - mean[o]) * s + beta[o]);
         }
         return new Tensor[] {Tensor.of(dst, w.shape()), Tensor.of(bias, channels)};
-    }
-
-    private static void countUses(GraphProto graph, Map<String, Integer> uses) {
-        for (NodeProto n : graph.getNodeList()) {
-            for (String in : n.getInputList()) {
-                if (!in.isEmpty()) {
-                    uses.merge(in, 1, Integer::sum);
-                }
-            }
-            for (AttributeProto a : n.getAttributeList()) {
-                // A subgraph may read any outer name; count its reads so nothing it needs is removed.
-                if (a.hasG()) {
-                    countUses(a.getG(), uses);
-                }
-                for (GraphProto sub : a.getGraphsList()) {
-                    countUses(sub, uses);
-                }
-            }
-        }
     }
 }

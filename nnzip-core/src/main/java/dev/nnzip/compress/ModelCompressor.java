@@ -87,9 +87,10 @@ public final class ModelCompressor {
         WeightCodec codec = Codecs.configure(choice.codec());
         float[] values = t.floats();
         EncodedTensor encoded = codec.encode(w.name(), values, t.shape(), choice.bound().toAbsolute(values, t.shape()));
-        if (!codec.isLossless() && codec.isErrorBounded()) {
+        if (!codec.isLossless() && codec.isErrorBounded() && values.length <= encoded.blockValues()) {
             // Exact values meet every bound, and for a small tensor (a bias, a 5x5 filter bank) the lossy stream's
-            // header — Huffman code, scales — can outweigh the values it saves: store whichever is smaller.
+            // header — Huffman code, scales — can outweigh the values it saves: store whichever is smaller. Only
+            // single-block tensors are tried; on larger ones the header is noise and the second encode wasted work.
             WeightCodec exact = Codecs.configure("lossless");
             EncodedTensor lossless = exact.encode(w.name(), values, t.shape(), ErrorBound.exact());
             if (lossless.encodedBytes() <= encoded.encodedBytes()) {

@@ -13,12 +13,12 @@ import java.util.Map;
 import java.util.Set;
 
 /** ModelProto edits the transforms share: use counts, attributes, and swapping nodes and initializers. */
-final class GraphEdits {
+public final class GraphEdits {
     private GraphEdits() {
     }
 
     /** How many node inputs (top-level and in subgraphs) and graph outputs name each value. */
-    static Map<String, Integer> useCounts(GraphProto graph) {
+    public static Map<String, Integer> useCounts(GraphProto graph) {
         Map<String, Integer> uses = new HashMap<>();
         count(graph, uses);
         for (ValueInfoProto o : graph.getOutputList()) {
