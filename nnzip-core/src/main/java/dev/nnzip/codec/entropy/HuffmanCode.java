@@ -161,7 +161,7 @@ public final class HuffmanCode {
         while (s < end) {
             int len = length(s);
             if (len == 0) {
-                int z = 0;
+                int z = Math.max(0, first - s); // everything below the window has no code
                 while (s + z < end && length(s + z) == 0) {
                     z++;
                 }
