@@ -14,9 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -112,29 +109,9 @@ class CompressedModelMemoryTest {
                 inputs.add(SyntheticInputs.forModel(m.inputs(), 1, 1, Map.of(), 100 + i));
                 expected.add(run(m, mode, 1, inputs.get(i)).get(output).floats());
             }
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
-            try {
-                List<Future<Integer>> results = new ArrayList<>();
-                for (int t = 0; t < threads; t++) {
-                    int offset = t;
-                    results.add(pool.submit(() -> {
-                        int same = 0;
-                        try (Session s = m.newSession(new SessionOptions(1, mode))) {
-                            for (int i = 0; i < perThread; i++) {
-                                int k = (i + offset) % inputs.size();
-                                if (close(s.run(inputs.get(k)).get(output).floats(), expected.get(k))) {
-                                    same++;
-                                }
-                            }
-                        }
-                        return same;
-                    }));
-                }
-                for (Future<Integer> f : results) {
-                    assertThat(f.get()).as("runs equal to the single-threaded result").isEqualTo(perThread);
-                }
-            } finally {
-                pool.shutdownNow();
+            for (int same : ConcurrentRuns.matching(m, mode, threads, perThread, inputs, output, expected,
+                    CompressedModelMemoryTest::close)) {
+                assertThat(same).as("runs equal to the single-threaded result").isEqualTo(perThread);
             }
             assertThat(m.residentWeightBytes()).as("nothing decoded once every session closed").isZero();
             assertThat(m.weightAccounting().peakBytes()).isPositive();

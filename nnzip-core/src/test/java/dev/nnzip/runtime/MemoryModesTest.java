@@ -16,9 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -149,30 +146,9 @@ class MemoryModesTest {
                     inputs.add(input(100 + i));
                     expected.add(run(m, new SessionOptions(1, mode), inputs.get(i)));
                 }
-                ExecutorService pool = Executors.newFixedThreadPool(threads);
-                try {
-                    List<Future<Integer>> results = new ArrayList<>();
-                    for (int t = 0; t < threads; t++) {
-                        int offset = t;
-                        results.add(pool.submit(() -> {
-                            int ok = 0;
-                            try (Session s = m.newSession(new SessionOptions(1, mode))) {
-                                for (int i = 0; i < perThread; i++) {
-                                    int k = (i + offset) % inputs.size();
-                                    if (java.util.Arrays.equals(s.run(inputs.get(k)).get("y").floats(),
-                                            expected.get(k))) {
-                                        ok++;
-                                    }
-                                }
-                            }
-                            return ok;
-                        }));
-                    }
-                    for (Future<Integer> f : results) {
-                        assertThat(f.get()).as("identical results in %s", mode).isEqualTo(perThread);
-                    }
-                } finally {
-                    pool.shutdownNow();
+                for (int ok : ConcurrentRuns.matching(m, mode, threads, perThread, inputs, "y", expected,
+                        java.util.Arrays::equals)) {
+                    assertThat(ok).as("identical results in %s", mode).isEqualTo(perThread);
                 }
                 long bound = mode.kind() == MemoryMode.Kind.EAGER ? m.decodedWeightBytes()
                         : mode.kind() == MemoryMode.Kind.BUDGET ? 64 * 1024 : 0;
