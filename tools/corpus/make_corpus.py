@@ -13,8 +13,11 @@ Selection rules, applied in this order:
      ends with '.', '!' or '?', is printable ASCII (no control characters) and has no '[', '{', '<' or '|' (markup).
   5. Duplicates (case- and whitespace-insensitive) are dropped, keeping the first; order is file order.
   6. At most MAX_SENTENCES are kept: when there are more, every k-th sentence is taken (k = ceil(n / MAX)).
+  7. A second, disjoint file of calibration sentences for the compression tuner's cosine budget (`nnzip compress
+     --min-mean-cosine`) takes every k-th sentence starting at k // 2 (never one of the evaluation sentences), so a
+     model tuned on it is measured on the evaluation corpus with sentences it has not seen. Needs k >= 2.
 
-Usage: make_corpus.py [FORTUNES_DIR] [OUTPUT]
+Usage: make_corpus.py [FORTUNES_DIR] [OUTPUT] [CALIBRATION_OUTPUT]
 """
 import math
 import os
@@ -49,8 +52,9 @@ def keep(sentence):
 
 def main():
     src = sys.argv[1] if len(sys.argv) > 1 else "/usr/share/games/fortunes"
-    out = sys.argv[2] if len(sys.argv) > 2 else os.path.join(
-        os.path.dirname(os.path.abspath(__file__)), "..", "..", "data", "corpus", "fortunes-sentences.txt")
+    corpus_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "data", "corpus")
+    out = sys.argv[2] if len(sys.argv) > 2 else os.path.join(corpus_dir, "fortunes-sentences.txt")
+    calibration_out = sys.argv[3] if len(sys.argv) > 3 else os.path.join(corpus_dir, "fortunes-calibration.txt")
     names = sorted(n for n in os.listdir(src) if "." not in n and os.path.isfile(os.path.join(src, n)))
     seen, sentences = set(), []
     for name in names:
@@ -62,9 +66,19 @@ def main():
                     sentences.append(s)
     step = max(1, math.ceil(len(sentences) / MAX_SENTENCES))
     chosen = sentences[::step]
-    with open(out, "w", encoding="utf-8", newline="\n") as f:
-        f.write("\n".join(chosen) + "\n")
+    write(out, chosen)
     print(f"{len(chosen)} sentences (of {len(sentences)} candidates from {len(names)} files) -> {out}")
+    if step < 2:
+        print("too few candidates for a disjoint calibration set; none written")
+        return
+    calibration = sentences[step // 2::step][:MAX_SENTENCES]
+    write(calibration_out, calibration)
+    print(f"{len(calibration)} calibration sentences (disjoint from the corpus) -> {calibration_out}")
+
+
+def write(path, lines):
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

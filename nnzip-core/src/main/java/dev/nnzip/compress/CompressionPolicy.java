@@ -153,6 +153,22 @@ public final class CompressionPolicy {
         return out;
     }
 
+    /**
+     * The layer weights this policy gives its own codec (at its bound, scaled by the allocation): the weight operands
+     * of parameter-carrying layers that are float, at least {@code minLossyValues} values and claimed by no rule. What
+     * a per-layer tuner chooses settings for; biases and normalization parameters are not among them.
+     */
+    public Set<String> layerWeights(Graph graph) {
+        Set<String> parameterOperands = parameterOperands(graph);
+        Set<String> out = new java.util.LinkedHashSet<>();
+        for (Weight w : graph.weights().values()) {
+            if (parameterOperands.contains(w.name()) && isDefaultLossy(w)) {
+                out.add(w.name());
+            }
+        }
+        return out;
+    }
+
     /** A float weight no rule claims and large enough for the lossy codec. */
     private boolean isDefaultLossy(Weight w) {
         return w.dtype().storage() == DType.Storage.FLOAT && Shapes.size(w.shape()) >= minLossyValues

@@ -77,12 +77,32 @@ public final class LayerwiseTuner {
             for (double b = 0.0025; b <= 0.16 + 1e-12; b *= 2) {
                 out.add(Setting.relative(codec, b));
             }
+            addSurveyTechniques(out);
+            return out;
+        }
+
+        /**
+         * The space for models whose weights are best bounded relative to their spread (transformers: a few outliers
+         * set a matrix's range, so a range-relative bound is coarse on the bulk of its values): lossless; {@code codec}
+         * at 0.025 to 0.8 of each tensor's standard deviation in steps of √2 (half a bit per weight each, so the
+         * knapsack can move bits finely between the many similar matrices); the survey's int4 and k-means.
+         */
+        public static List<Setting> stdLadder(String codec) {
+            List<Setting> out = new ArrayList<>();
+            out.add(new Setting("lossless", ErrorBound.exact()));
+            for (int k = 0; k <= 10; k++) {
+                out.add(Setting.ofStd(codec, 0.025 * Math.pow(Math.sqrt(2), k)));
+            }
+            addSurveyTechniques(out);
+            return out;
+        }
+
+        private static void addSurveyTechniques(List<Setting> out) {
             ErrorBound unused = ErrorBound.relative(0.01); // these codecs take no bound
             out.add(new Setting("int4:block=128", unused));
             for (String bits : new String[] {"5", "4", "3"}) {
                 out.add(new Setting("kmeans:bits=" + bits, unused));
             }
-            return out;
         }
 
         public Options {
@@ -134,6 +154,17 @@ public final class LayerwiseTuner {
 
         public double globalHeldOutLoss() {
             return heldOutBaseline - globalHeldOutScore;
+        }
+
+        /**
+         * This result with both reports' ratios against {@code originalBytes} (the user's model, when the tuned one
+         * was a transform of it).
+         */
+        public Result withOriginalBytes(long originalBytes) {
+            return new Result(choices, new CompressionReport(originalBytes, report.compressedBytes(), report.tensors()),
+                    baseline, calibrated, predictedSensitivity, global, new CompressionReport(originalBytes,
+                    globalReport.compressedBytes(), globalReport.tensors()), globalCalibrated, globalHeldOutScore,
+                    searchSteps, relaxations, evaluations, heldOutBaseline, heldOutScore, wallMillis);
         }
 
         /** How many times smaller the tuned model is than the best global setting's. */
@@ -468,20 +499,18 @@ public final class LayerwiseTuner {
     }
 
     /**
-     * What there is to tune: the weights the base policy gives its layer codec at its layer bound (the large weight
-     * operands of Conv/Gemm/MatMul/Gather). Biases (which the policy keeps at a tighter bound), normalization
-     * parameters and small tensors keep the policy's choice: they are a few percent of the bytes and not worth a
-     * sensitivity measurement each.
+     * What there is to tune: the layer weights the base policy gives its lossy layer codec (the large weight operands
+     * of Conv/Gemm/MatMul/Gather, whatever bound its allocation gives each). Biases (which the policy keeps at a
+     * tighter bound), normalization parameters and small tensors keep the policy's choice: they are a few percent of
+     * the bytes and not worth a sensitivity measurement each.
      */
     private static List<Weight> tunedTensors(Graph graph, CompressionPolicy base) {
-        Map<String, CompressionPolicy.Choice> decided = base.decide(graph);
+        if (Codecs.configure(base.codec()).isLossless()) {
+            return List.of();
+        }
         List<Weight> out = new ArrayList<>();
-        for (Weight w : graph.weights().values()) {
-            CompressionPolicy.Choice c = decided.get(w.name());
-            if (c.codec().equals(base.codec()) && c.bound().equals(base.bound())
-                    && !Codecs.configure(c.codec()).isLossless()) {
-                out.add(w);
-            }
+        for (String name : base.layerWeights(graph)) {
+            out.add(graph.weights().get(name));
         }
         return out;
     }
@@ -505,7 +534,8 @@ public final class LayerwiseTuner {
                 WeightCodec codec = Codecs.configure(s.codec());
                 EncodedTensor encoded;
                 try {
-                    encoded = codec.encode(w.name(), values, original.shape(), s.bound());
+                    encoded = codec.encode(w.name(), values, original.shape(),
+                            s.bound().toAbsolute(values, original.shape()));
                 } catch (IllegalArgumentException e) { // a codec that cannot take this tensor (shape, size)
                     bytes[i][o] = Long.MAX_VALUE / 1024;
                     loss[i][o] = Double.POSITIVE_INFINITY;

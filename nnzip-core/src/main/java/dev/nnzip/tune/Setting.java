@@ -20,13 +20,34 @@ public record Setting(String codec, ErrorBound bound) {
         return new Setting(codec, ErrorBound.relative(fractionOfRange));
     }
 
-    /** E.g. {@code smartdnn@rel0.01}, or the spec alone for codecs that take no bound ({@code int4:block=128}). */
+    /** The setting {@code codec} at a bound relative to each tensor's standard deviation. */
+    public static Setting ofStd(String codec, double fractionOfStd) {
+        Codecs.configure(codec);
+        return new Setting(codec, ErrorBound.ofStd(fractionOfStd));
+    }
+
+    /**
+     * E.g. {@code smartdnn@rel0.01}, {@code smartdnn@std0.1}, or the spec alone for codecs that take no bound
+     * ({@code int4:block=128}).
+     */
     public String label() {
         var c = Codecs.configure(codec);
         if (c.isLossless() || !c.isErrorBounded()) {
             return codec;
         }
-        return codec + "@" + (bound.kind() == ErrorBound.Kind.RELATIVE ? "rel" : "abs") + bound.value();
+        String kind = switch (bound.kind()) {
+            case RELATIVE -> "rel";
+            case STD -> "std";
+            case CHANNEL_RANGE -> "chan";
+            case ABSOLUTE -> "abs";
+        };
+        return codec + "@" + kind + compact(bound.value());
+    }
+
+    /** Four significant digits without trailing zeros: 0.01, 0.03536, 1000. */
+    private static String compact(double v) {
+        return java.math.BigDecimal.valueOf(v).round(new java.math.MathContext(4)).stripTrailingZeros()
+                .toPlainString();
     }
 
     @Override

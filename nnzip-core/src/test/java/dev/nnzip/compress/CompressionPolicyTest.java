@@ -83,6 +83,9 @@ class CompressionPolicyTest {
         // The uniform spread, and the policy copies, keep the setting as given.
         assertThat(CompressionPolicy.of("smartdnn", bound).decide(graph).get("w2").bound()).isEqualTo(bound);
         assertThat(sized.allocation()).isEqualTo(BoundAllocation.SIZE);
+        // What a per-layer tuner chooses for: every layer weight the policy's own codec gets, whatever bound the
+        // allocation gave it, and not the tensor a rule claims.
+        assertThat(sized.layerWeights(graph)).containsExactly("w1", "w2");
     }
 
     @Test

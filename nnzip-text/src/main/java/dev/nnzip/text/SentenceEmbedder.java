@@ -11,7 +11,7 @@ import java.util.List;
  * and latency figures compare the engines and nothing else.
  */
 public interface SentenceEmbedder extends AutoCloseable {
-    /** The model's tokenizer (owned by this embedder). */
+    /** The model's tokenizer (owned by this embedder unless it was made by {@link TextEmbedder#over}). */
     TextTokenizer tokenizer();
 
     /** Runs the encoder on one tokenized batch: one unit-length row per sentence. */

@@ -43,9 +43,13 @@ public final class TextEmbedder implements SentenceEmbedder {
     private final int batchSize;
     private final String hiddenOutput;
     private final OptionalInt embeddingRows;
+    /** False for {@link #over}: the caller keeps the model and the tokenizer. */
+    private final boolean ownsModelAndTokenizer;
     private boolean closed;
 
-    private TextEmbedder(Model model, Session session, TextTokenizer tokenizer, int batchSize) {
+    private TextEmbedder(Model model, Session session, TextTokenizer tokenizer, int batchSize,
+                         boolean ownsModelAndTokenizer) {
+        this.ownsModelAndTokenizer = ownsModelAndTokenizer;
         this.model = model;
         this.session = session;
         this.tokenizer = tokenizer;
@@ -73,7 +77,7 @@ public final class TextEmbedder implements SentenceEmbedder {
         try {
             m = Nnz.load(model);
             s = m.newSession(options);
-            return new TextEmbedder(m, s, tokenizer, batchSize);
+            return new TextEmbedder(m, s, tokenizer, batchSize, true);
         } catch (RuntimeException e) {
             if (s != null) {
                 s.close();
@@ -82,6 +86,23 @@ public final class TextEmbedder implements SentenceEmbedder {
                 m.close();
             }
             tokenizer.close();
+            throw e;
+        }
+    }
+
+    /**
+     * An embedder over a model and a tokenizer that the caller keeps owning: closing it closes only its own session.
+     * For measuring many candidate models with one tokenizer (the compression tuner's cosine metric).
+     */
+    public static TextEmbedder over(Model model, TextTokenizer tokenizer, SessionOptions options, int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+        }
+        Session s = model.newSession(options);
+        try {
+            return new TextEmbedder(model, s, tokenizer, batchSize, false);
+        } catch (RuntimeException e) {
+            s.close();
             throw e;
         }
     }
@@ -131,6 +152,10 @@ public final class TextEmbedder implements SentenceEmbedder {
             return;
         }
         closed = true;
+        if (!ownsModelAndTokenizer) {
+            session.close();
+            return;
+        }
         try (model; session; tokenizer) {
             // try-with-resources closes all three, in reverse order, even if one throws.
         }

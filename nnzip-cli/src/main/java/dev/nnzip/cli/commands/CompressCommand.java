@@ -9,9 +9,19 @@ import dev.nnzip.compress.BoundAllocation;
 import dev.nnzip.compress.CompressionPolicy;
 import dev.nnzip.compress.CompressionReport;
 import dev.nnzip.compress.ModelCompressor;
+import dev.nnzip.compress.transform.CalibrationInputs;
+import dev.nnzip.compress.transform.GraphTransforms;
+import dev.nnzip.eval.LabeledImages;
 import dev.nnzip.kernels.Parallel;
+import dev.nnzip.tensor.Tensor;
+import dev.nnzip.text.TextLines;
+import dev.nnzip.text.TextTokenizer;
+import dev.nnzip.text.TokenBatch;
+import dev.nnzip.tune.LayerwiseTuner;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -99,6 +109,34 @@ public final class CompressCommand implements Callable<Integer> {
                     + " (default ${DEFAULT-VALUE})")
     double dropMarginZ;
 
+    @Option(names = "--min-mean-cosine", paramLabel = "C",
+            description = "tune a setting per layer of a sentence-embedding model for the best ratio with a mean"
+                    + " cosine of at least C against the original's embeddings on --text (needs --tokenizer)")
+    Double minMeanCosine;
+
+    @Option(names = "--min-cosine", paramLabel = "C",
+            description = "with --min-mean-cosine: also every calibration sentence's cosine at least C")
+    Double minCosine;
+
+    @Option(names = "--tokenizer", paramLabel = "tokenizer.json",
+            description = "with --min-mean-cosine: the model's HuggingFace tokenizer")
+    Path tokenizer;
+
+    @Option(names = "--text", paramLabel = "FILE",
+            description = "with --min-mean-cosine: calibration sentences, one per line (e.g."
+                    + " data/corpus/fortunes-calibration.txt)")
+    Path text;
+
+    @Option(names = "--held-out-text", paramLabel = "FILE",
+            description = "with --min-mean-cosine: sentences the tuner never uses, only reported (e.g. the evaluation"
+                    + " corpus)")
+    Path heldOutText;
+
+    @Option(names = "--sensitivity-sentences", defaultValue = "128", paramLabel = "N",
+            description = "with --min-mean-cosine: the first N lines of --text rank the layer settings, the rest"
+                    + " verify candidates (default ${DEFAULT-VALUE})")
+    int sensitivitySentences;
+
     static final String DEFAULT_CODEC = CompressionPolicy.DEFAULT_CODEC;
     static final String DEFAULT_BOUND = "0.2";
     static final String DEFAULT_RELATIVE_TO = "std";
@@ -116,40 +154,101 @@ public final class CompressCommand implements Callable<Integer> {
             policy = policy.withRule(e.getKey(), spec[0], b);
         }
         int workers = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        if (maxAccuracyDrop != null) {
-            if (transform != null) {
-                throw new IllegalArgumentException("--max-accuracy-drop tunes codecs per layer and cannot be combined"
-                        + " with --transform (yet); run the transform first: --transform ... then tune its output");
-            }
-            return TunedCompression.run(input, output, policy, codec, maxAccuracyDrop, datasetOptions, sensitivityImages,
-                    calibrationImages, dropMarginZ, workers, json);
+        if (maxAccuracyDrop != null && minMeanCosine != null) {
+            throw new IllegalArgumentException("give one budget: --max-accuracy-drop (classifiers) or"
+                    + " --min-mean-cosine (sentence-embedding models), not both");
         }
-        CompressionReport report;
-        ProgressBar bar = new ProgressBar(json ? null : System.err, "compressing");
+        if (minMeanCosine != null && (tokenizer == null || text == null)) {
+            throw new IllegalArgumentException("--min-mean-cosine needs --tokenizer tokenizer.json and --text FILE"
+                    + " (calibration sentences, one per line)");
+        }
         Path source = input;
-        if (transform != null) {
-            source = java.nio.file.Files.createTempFile(output.toAbsolutePath().getParent(), ".nnzip-transform",
-                    ".onnx");
-            for (String line : dev.nnzip.compress.transform.GraphTransforms.apply(transform, input, source)) {
-                System.err.println(line);
+        try {
+            if (transform != null) {
+                source = java.nio.file.Files.createTempFile(output.toAbsolutePath().getParent(), ".nnzip-transform",
+                        ".onnx");
+                for (String line : GraphTransforms.apply(transform, input, source, calibrationInputs(), workers)) {
+                    System.err.println(line);
+                }
             }
-        }
-        try (Parallel parallel = new Parallel(workers)) {
-            report = ModelCompressor.compress(source, output, policy, parallel, bar::update);
-            // the ratio is against the model the user gave, not the transformed intermediate
-            report = new CompressionReport(java.nio.file.Files.size(input), report.compressedBytes(), report.tensors());
+            if (maxAccuracyDrop != null || minMeanCosine != null) {
+                return tune(source, policy, workers);
+            }
+            CompressionReport report;
+            ProgressBar bar = new ProgressBar(json ? null : System.err, "compressing");
+            try (Parallel parallel = new Parallel(workers)) {
+                report = ModelCompressor.compress(source, output, policy, parallel, bar::update);
+                // the ratio is against the model the user gave, not the transformed intermediate
+                report = new CompressionReport(java.nio.file.Files.size(input), report.compressedBytes(),
+                        report.tensors());
+            } finally {
+                bar.finish();
+            }
+            if (json) {
+                System.out.println(toJson(report));
+            } else {
+                print(report);
+            }
+            return 0;
         } finally {
-            bar.finish();
             if (source != input) {
                 java.nio.file.Files.deleteIfExists(source);
             }
         }
-        if (json) {
-            System.out.println(toJson(report));
-        } else {
-            print(report);
+    }
+
+    /** The per-layer tuner on {@code source} (the input, or its transform), measured against the input. */
+    private int tune(Path source, CompressionPolicy policy, int workers) throws Exception {
+        // Candidate bounds of the same kind as --relative-to, so the tuner's global start is a setting the plain
+        // command can also write.
+        var space = relativeTo.equals("std") && !absolute ? LayerwiseTuner.Options.stdLadder(codec)
+                : LayerwiseTuner.Options.ladder(codec);
+        if (maxAccuracyDrop != null) {
+            return TunedCompression.run(input, source, output, policy, space, maxAccuracyDrop, datasetOptions,
+                    sensitivityImages, calibrationImages, dropMarginZ, workers, json);
         }
-        return 0;
+        return TunedCompression.runEmbedding(input, source, output, policy, space, minMeanCosine,
+                minCosine == null ? Double.NEGATIVE_INFINITY : minCosine, tokenizer, text, heldOutText,
+                sensitivitySentences, workers, json);
+    }
+
+    /**
+     * Inputs for transforms that measure activations: the first --sensitivity-sentences lines of --text, one sentence
+     * per run (no padding to skew the statistics), for a text model; else the first --sensitivity-images training
+     * images of --dataset. Both are disjoint from the data the tuner verifies candidates on.
+     */
+    private CalibrationInputs calibrationInputs() {
+        if (text != null) {
+            if (tokenizer == null) {
+                throw new IllegalArgumentException("--text needs --tokenizer tokenizer.json to make model inputs");
+            }
+            return graph -> {
+                List<String> lines = TextLines.read(text);
+                lines = lines.subList(0, Math.min(lines.size(), sensitivitySentences));
+                List<Map<String, Tensor>> feeds = new ArrayList<>();
+                try (TextTokenizer t = TextTokenizer.load(tokenizer)) {
+                    TokenBatch all = t.encode(lines);
+                    for (int i = 0; i < lines.size(); i++) {
+                        feeds.add(TokenBatch.of(List.of(all.ids().get(i)), List.of(all.typeIds().get(i)))
+                                .feed(graph.feedInputs()));
+                    }
+                }
+                return feeds;
+            };
+        }
+        return graph -> {
+            if (graph.feedInputs().size() != 1) {
+                throw new IllegalArgumentException("calibration images need a model with one input; this one has "
+                        + graph.feedInputs() + " (for a text model give --text and --tokenizer)");
+            }
+            LabeledImages train = datasetOptions.open().train();
+            int n = Math.min(sensitivityImages, train.size());
+            List<Map<String, Tensor>> feeds = new ArrayList<>();
+            for (int from = 0; from < n; from += 100) {
+                feeds.add(Map.of(graph.feedInputs().getFirst().name(), train.images(from, Math.min(n, from + 100))));
+            }
+            return feeds;
+        };
     }
 
     /**

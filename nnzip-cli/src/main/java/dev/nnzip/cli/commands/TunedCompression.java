@@ -15,12 +15,20 @@ import dev.nnzip.tune.AccuracyDropBound;
 import dev.nnzip.tune.QualityMetric;
 import dev.nnzip.tune.SoftmaxDivergence;
 import dev.nnzip.tune.LayerwiseTuner;
+import dev.nnzip.tune.Setting;
+import dev.nnzip.text.EmbeddingCosine;
+import dev.nnzip.text.TextLines;
+import dev.nnzip.text.TextTokenizer;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code nnzip compress IN.onnx -o OUT.nnz --max-accuracy-drop PP --dataset fashion-mnist}: the accuracy-budget tuner
+ * The CLI side of the per-layer tuner: {@code --max-accuracy-drop} for classifiers, {@code --min-mean-cosine} for
+ * sentence-embedding models ({@link #runEmbedding}).
+ *
+ * <p>{@code nnzip compress IN.onnx -o OUT.nnz --max-accuracy-drop PP --dataset fashion-mnist}: the accuracy-budget tuner
  * on a classifier. Three disjoint sets of images: the first {@code sensitivityImages} training images rank the
  * per-layer settings (softmax divergence from the original), the last {@code calibrationImages} training images verify
  * every candidate model against the budget (a pessimistic top-1 drop estimate, the training images weighted by
@@ -32,7 +40,11 @@ final class TunedCompression {
     private TunedCompression() {
     }
 
-    static int run(Path input, Path output, CompressionPolicy base, String codec, double maxDrop,
+    /**
+     * @param input  the user's model: the reference the loss is measured against and the ratio's numerator
+     * @param source the model to tune: {@code input} or its transform (which computes the same function)
+     */
+    static int run(Path input, Path source, Path output, CompressionPolicy base, List<Setting> space, double maxDrop,
                    DatasetOptions dataset, int sensitivityImages, int calibrationImages, double z, int threads, boolean json)
             throws Exception {
         FashionMnist fm = dataset.open();
@@ -54,54 +66,114 @@ final class TunedCompression {
             sensitivity = new SoftmaxDivergence(train.range(0, sensitivityImages), threads, original);
         }
         ClassificationAccuracy heldOut = new ClassificationAccuracy(test.range(half, test.size()), threads);
+        return tuneAndReport(input, source, output, base, Budget.accuracyDrop(maxDrop), space, sensitivity,
+                calibration, heldOut, threads, json);
+    }
+
+    /**
+     * The cosine budget for sentence-embedding models ({@code --min-mean-cosine}): the first
+     * {@code sensitivitySentences} lines of {@code text} rank the per-layer settings, the rest verify every candidate
+     * (mean cosine against the original at least {@code minMean}, and every sentence at least {@code minEach}), and
+     * {@code heldOutText} (optional, e.g. the evaluation corpus) is only reported.
+     */
+    static int runEmbedding(Path input, Path source, Path output, CompressionPolicy base, List<Setting> space, double minMean,
+                            double minEach, Path tokenizerJson, Path text, Path heldOutText, int sensitivitySentences,
+                            int threads, boolean json) throws Exception {
+        List<String> lines = TextLines.read(text);
+        if (sensitivitySentences < 1 || sensitivitySentences >= lines.size()) {
+            throw new IllegalArgumentException("--sensitivity-sentences must be >= 1 and leave sentences of " + text
+                    + " (" + lines.size() + " lines) to verify candidates on, was " + sensitivitySentences);
+        }
+        if (!(minMean > 0 && minMean <= 1)) {
+            throw new IllegalArgumentException("--min-mean-cosine must be in (0, 1], was " + minMean);
+        }
+        try (TextTokenizer tokenizer = TextTokenizer.load(tokenizerJson);
+             Model original = Nnz.load(input, MemoryMode.EAGER)) {
+            String name = text.getFileName().toString();
+            QualityMetric sensitivity = new EmbeddingCosine(name + " [0, " + sensitivitySentences + ")",
+                    lines.subList(0, sensitivitySentences), tokenizer, original, threads, Double.NEGATIVE_INFINITY);
+            QualityMetric calibration = new EmbeddingCosine(name + " [" + sensitivitySentences + ", " + lines.size()
+                    + ")", lines.subList(sensitivitySentences, lines.size()), tokenizer, original, threads, minEach);
+            QualityMetric heldOut = heldOutText == null ? null : new EmbeddingCosine(
+                    heldOutText.getFileName().toString(), TextLines.read(heldOutText), tokenizer, original, threads,
+                    Double.NEGATIVE_INFINITY);
+            return tuneAndReport(input, source, output, base, Budget.meanCosine(minMean), space,
+                    sensitivity, calibration, heldOut, threads, json);
+        }
+    }
+
+    /**
+     * A budget as the user gave it ({@code value}, under the JSON key {@code key}), the loss the tuner holds every
+     * candidate to, in the calibration metric's unit ({@code unit}).
+     */
+    private record Budget(String key, double value, double loss, String unit) {
+        static Budget accuracyDrop(double pp) {
+            return new Budget("max_accuracy_drop", pp, pp, "pp");
+        }
+
+        /** Scores are 100 x mean cosine: a mean of at least {@code c} is a loss of at most {@code 100 (1 - c)}. */
+        static Budget meanCosine(double c) {
+            return new Budget("min_mean_cosine", c, 100 * (1 - c), "cos x 100");
+        }
+    }
+
+    private static int tuneAndReport(Path input, Path source, Path output, CompressionPolicy base, Budget budget,
+                                     List<Setting> space, QualityMetric sensitivity, QualityMetric calibration,
+                                     QualityMetric heldOut, int threads, boolean json) throws Exception {
         PrintStream log = System.err;
-        LayerwiseTuner.Options options = new LayerwiseTuner.Options(maxDrop, LayerwiseTuner.Options.ladder(codec),
-                threads, 8, 4);
-        LayerwiseTuner.Result r = LayerwiseTuner.tune(input, output, base, sensitivity, calibration, heldOut, options,
+        LayerwiseTuner.Options options = new LayerwiseTuner.Options(budget.loss(), space, threads, 8, 4);
+        LayerwiseTuner.Result r = LayerwiseTuner.tune(source, output, base, sensitivity, calibration, heldOut, options,
                 json ? LayerwiseTuner.Progress.NONE : message -> log.println("tune: " + message));
+        // Ratios against the model the user gave, not a transformed intermediate.
+        long original = java.nio.file.Files.size(input);
+        r = r.withOriginalBytes(original);
         if (json) {
-            System.out.println(toJson(input, output, maxDrop, r));
-        } else {
-            System.out.printf(Locale.ROOT, "%s -> %s: %s -> %s, ratio %.2fx in %.1f s (%d evaluations, %d knapsack"
-                            + " solutions, %d relaxations)%n",
-                    input.getFileName(), output.getFileName(), Format.bytes(r.report().originalBytes()),
-                    Format.bytes(r.report().compressedBytes()), r.report().ratio(), r.wallMillis() / 1000.0,
-                    r.evaluations(), r.searchSteps(), r.relaxations());
-            System.out.printf(Locale.ROOT, "calibration (%s): %.2f -> %.2f, lost %.2f pp (budget %.2f)%n",
-                    calibration.describe(), r.baseline(), r.calibrated(), r.calibrationLoss(), maxDrop);
-            System.out.printf(Locale.ROOT, "held out (%s): %.2f -> %.2f, drop %.2f pp%n", heldOut.describe(),
-                    r.heldOutBaseline(), r.heldOutScore(), r.heldOutLoss());
-            System.out.printf(Locale.ROOT, "best global setting %s: ratio %.2fx, calibration loss %.2f pp, held-out"
-                            + " drop %.2f pp; tuned / global = %.2fx%n", r.global().label(), r.globalReport().ratio(),
-                    r.baseline() - r.globalCalibrated(), r.globalHeldOutLoss(), r.gainOverGlobal());
-            for (var c : r.choices()) {
-                System.out.printf(Locale.ROOT, "  %-40s %-22s %10s  sensitivity %.4g%n",
-                        CompressCommand.abbreviate(c.name(), 40), c.setting().label(), Format.bytes(c.encodedBytes()),
-                        c.sensitivity());
-            }
+            System.out.println(toJson(input, output, budget, r));
+            return 0;
+        }
+        String unit = budget.unit();
+        System.out.printf(Locale.ROOT, "%s -> %s: %s -> %s, ratio %.2fx in %.1f s (%d evaluations, %d knapsack"
+                        + " solutions, %d relaxations)%n",
+                input.getFileName(), output.getFileName(), Format.bytes(r.report().originalBytes()),
+                Format.bytes(r.report().compressedBytes()), r.report().ratio(), r.wallMillis() / 1000.0,
+                r.evaluations(), r.searchSteps(), r.relaxations());
+        System.out.printf(Locale.ROOT, "calibration (%s): %.4f -> %.4f, lost %.4f %s (budget %.4f)%n",
+                calibration.describe(), r.baseline(), r.calibrated(), r.calibrationLoss(), unit, budget.loss());
+        if (heldOut != null) {
+            System.out.printf(Locale.ROOT, "held out (%s): %.4f -> %.4f, lost %.4f %s%n", heldOut.describe(),
+                    r.heldOutBaseline(), r.heldOutScore(), r.heldOutLoss(), unit);
+        }
+        System.out.printf(Locale.ROOT, "best global setting %s: ratio %.2fx, calibration loss %.4f %s, held-out"
+                        + " loss %.4f %s; tuned / global = %.2fx%n", r.global().label(), r.globalReport().ratio(),
+                r.baseline() - r.globalCalibrated(), unit, r.globalHeldOutLoss(), unit, r.gainOverGlobal());
+        for (var c : r.choices()) {
+            System.out.printf(Locale.ROOT, "  %-40s %-22s %10s  sensitivity %.4g%n",
+                    CompressCommand.abbreviate(c.name(), 40), c.setting().label(), Format.bytes(c.encodedBytes()),
+                    c.sensitivity());
         }
         return 0;
     }
 
-    private static String toJson(Path input, Path output, double maxDrop, LayerwiseTuner.Result r) throws Exception {
+    private static String toJson(Path input, Path output, Budget budget, LayerwiseTuner.Result r) throws Exception {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = mapper.createObjectNode();
         root.put("input", input.toString());
         root.put("output", output.toString());
-        root.put("max_accuracy_drop", maxDrop);
+        root.put(budget.key(), budget.value());
+        root.put("loss_unit", budget.unit());
         root.put("original_bytes", r.report().originalBytes());
         root.put("compressed_bytes", r.report().compressedBytes());
         root.put("ratio", r.report().ratio());
-        root.put("calibration_drop_estimate_pp", r.calibrationLoss());
+        root.put("calibration_loss", r.calibrationLoss());
         root.put("predicted_sensitivity", r.predictedSensitivity());
         root.put("global_setting", r.global().label());
         root.put("global_ratio", r.globalReport().ratio());
-        root.put("global_calibration_drop_estimate_pp", r.baseline() - r.globalCalibrated());
-        root.put("global_held_out_drop", r.globalHeldOutLoss());
+        root.put("global_calibration_loss", r.baseline() - r.globalCalibrated());
+        root.put("global_held_out_loss", r.globalHeldOutLoss());
         root.put("tuned_over_global", r.gainOverGlobal());
         root.put("held_out_baseline", r.heldOutBaseline());
-        root.put("held_out_accuracy", r.heldOutScore());
-        root.put("held_out_drop", r.heldOutLoss());
+        root.put("held_out_score", r.heldOutScore());
+        root.put("held_out_loss", r.heldOutLoss());
         root.put("evaluations", r.evaluations());
         root.put("knapsack_solutions", r.searchSteps());
         root.put("relaxations", r.relaxations());

@@ -19,19 +19,29 @@ public final class GraphTransforms {
     }
 
     public static List<String> names() {
-        return List.of(LowRankTransform.NAME, FilterPruneTransform.NAME);
+        return List.of(LowRankTransform.NAME, FilterPruneTransform.NAME, ActivationScalingTransform.NAME);
     }
 
     /** @throws IllegalArgumentException naming the valid transforms, keys and ranges */
     public static List<GraphTransform> parse(String spec) {
+        return parse(spec, CalibrationInputs.NONE, 1);
+    }
+
+    /**
+     * @param calibration model inputs for the transforms that measure activations ({@code actscale});
+     *                    {@link CalibrationInputs#NONE} makes those fail here, saying what to give
+     * @throws IllegalArgumentException naming the valid transforms, keys and ranges
+     */
+    public static List<GraphTransform> parse(String spec, CalibrationInputs calibration, int threads) {
         List<GraphTransform> out = new ArrayList<>();
         for (CodecSpec.Stage stage : CodecSpec.parse(spec).stages()) {
-            out.add(configure(stage.codec(), stage.settings()));
+            out.add(configure(stage.codec(), stage.settings(), calibration, threads));
         }
         return out;
     }
 
-    private static GraphTransform configure(String name, CodecSettings s) {
+    private static GraphTransform configure(String name, CodecSettings s, CalibrationInputs calibration,
+                                            int threads) {
         return switch (name) {
             case LowRankTransform.NAME -> {
                 s.check(name, Map.of("energy", "share of Σσ² each factorised layer keeps, (0, 1], default 0.99"));
@@ -41,6 +51,17 @@ public final class GraphTransforms {
                 s.check(name, Map.of("sparsity", "fraction of each eligible Conv's filters removed (smallest L1 norm"
                         + " first), [0, 1), default 0.25"));
                 yield new FilterPruneTransform(s.getDouble(name, "sparsity", 0.25, 0, 0.999));
+            }
+            case ActivationScalingTransform.NAME -> {
+                s.check(name, Map.of("alpha", "strength of the scaling, [0, 1]: 0 none, 1 the rate-distortion"
+                        + " optimum s = sqrt(E[x^2]) per input channel, default 1"));
+                double alpha = s.getDouble(name, "alpha", 1, 0, 1);
+                if (calibration == CalibrationInputs.NONE) {
+                    throw new IllegalArgumentException(name + " measures the model's activations and needs"
+                            + " calibration inputs: --text FILE with --tokenizer tokenizer.json for a text model,"
+                            + " or --dataset for an image classifier");
+                }
+                yield new ActivationScalingTransform(calibration, alpha, threads);
             }
             default -> throw new IllegalArgumentException("unknown transform '" + name + "', expected one of "
                     + names());
@@ -53,7 +74,13 @@ public final class GraphTransforms {
      * @return one line per layer each transform considered
      */
     public static List<String> apply(String spec, Path in, Path out) throws IOException {
-        List<GraphTransform> transforms = parse(spec);
+        return apply(spec, in, out, CalibrationInputs.NONE, 1);
+    }
+
+    /** {@link #apply(String, Path, Path)} with calibration inputs for the transforms that measure activations. */
+    public static List<String> apply(String spec, Path in, Path out, CalibrationInputs calibration, int threads)
+            throws IOException {
+        List<GraphTransform> transforms = parse(spec, calibration, threads);
         List<String> log = new ArrayList<>();
         Path current = in;
         for (GraphTransform t : transforms) {

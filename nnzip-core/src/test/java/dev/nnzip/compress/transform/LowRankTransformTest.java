@@ -198,7 +198,7 @@ class LowRankTransformTest {
 
     @Test
     void badSpecsListTheValidChoices() {
-        assertThatThrownBy(() -> GraphTransforms.parse("svd")).hasMessageContaining("expected one of [lowrank, filters]");
+        assertThatThrownBy(() -> GraphTransforms.parse("svd")).hasMessageContaining("expected one of [lowrank, filters, actscale]");
         assertThatThrownBy(() -> GraphTransforms.parse("lowrank:rank=4")).hasMessageContaining("valid: energy");
         assertThatThrownBy(() -> GraphTransforms.parse("lowrank:energy=1.5")).hasMessageContaining("energy");
     }

@@ -1,0 +1,193 @@
+package dev.nnzip.compress.transform;
+
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.nnzip.graph.Graph;
+import dev.nnzip.graph.Weight;
+import dev.nnzip.onnx.OnnxImporter;
+import dev.nnzip.onnx.OnnxTensors;
+import dev.nnzip.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Activation-aware scaling (after AWQ, Lin et al., MLSys 2024, and SmoothQuant, Xiao et al., ICML 2023): an exact
+ * re-parameterisation that makes an error-bounded codec spend its precision where the layer's inputs are large.
+ *
+ * <p>For {@code y = x W} with {@code W} a {@code [K, N]} weight, an error {@code e_kn} in row {@code k} reaches the
+ * output as {@code x_k e_kn}: with independent errors of variance {@code Δ²/12} the output noise is
+ * {@code Σ_k E[x_k²] Δ²/12} per output. Rewriting the layer as {@code y = (x / s)(diag(s) W)} changes nothing exactly,
+ * but the codec then quantizes {@code s_k W_k} on one grid, i.e. row {@code k} of the original with step
+ * {@code Δ / s_k}. Minimising the output noise at a fixed rate (rows' bits grow by {@code log2 s_k}) gives
+ * {@code s_k ∝ sqrt(E[x_k²])} (the high-rate bit allocation: noise weight × step² equal across rows), which saves
+ * {@code ½ log2(AM/GM of E[x_k²])} bits per weight at the same output noise — a lot in transformers, whose LayerNorm
+ * outputs have a few channels tens of times larger than the rest. {@code alpha} interpolates from no scaling (0) to
+ * that optimum (1): {@code s_k = E[x_k²]^(alpha/2)}, divided by its geometric mean so the weight keeps its overall scale.
+ *
+ * <p>The rewrite: for each activation {@code x} that feeds MatMul/Gemm layers with a weight matrix, one
+ * {@code Mul(x, 1/s)} node (shared by the layers that read {@code x}, e.g. an attention block's Q, K and V), those
+ * layers read its output, and their weights are scaled row-wise ({@code transB = 1}: column-wise). Other readers of
+ * {@code x} (a residual connection) still read {@code x}. A weight that another node also reads is left alone, and so
+ * is an activation whose every layer is. The statistics come from {@link ActivationStatistics} on calibration inputs;
+ * the codec's error bound then holds for the scaled weights, the ones the rewritten graph computes with.
+ */
+public final class ActivationScalingTransform implements GraphTransform {
+    public static final String NAME = "actscale";
+
+    /** Scales are kept within this factor of their geometric mean: a dead channel must not blow up 1/s. */
+    private static final double MAX_SPREAD = 1e4;
+
+    private final CalibrationInputs calibration;
+    private final double alpha;
+    private final int threads;
+
+    /**
+     * @param calibration the model inputs the activations are measured on
+     * @param alpha       0 = no scaling, 1 = the rate-distortion optimum {@code s_k ∝ sqrt(E[x_k²])}
+     * @param threads     threads for the measuring runs
+     */
+    public ActivationScalingTransform(CalibrationInputs calibration, double alpha, int threads) {
+        if (!(alpha >= 0 && alpha <= 1)) {
+            throw new IllegalArgumentException(NAME + ": alpha must be in [0, 1], was " + alpha);
+        }
+        this.calibration = java.util.Objects.requireNonNull(calibration, "calibration");
+        this.alpha = alpha;
+        this.threads = threads;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** A layer whose input 0 is the activation and input 1 a [K, N] (or, transposed, [N, K]) weight. */
+    static boolean scalableLayer(String opType, long transA) {
+        return opType.equals("MatMul") || (opType.equals("Gemm") && transA == 0);
+    }
+
+    @Override
+    public Result apply(ModelProto model, Map<String, Weight> weights) {
+        Graph imported = OnnxImporter.convert(model, weights);
+        Map<String, double[]> meanSquares = ActivationStatistics.meanSquares(imported,
+                ActivationStatistics.layerInputs(imported), calibration.feeds(imported), threads);
+        return apply(model, weights, meanSquares);
+    }
+
+    /** The rewrite with given statistics (per activation, {@code E[x_k²]} per channel). */
+    Result apply(ModelProto model, Map<String, Weight> weights, Map<String, double[]> meanSquares) {
+        GraphProto graph = model.getGraph();
+        Map<String, Integer> uses = GraphEdits.useCounts(graph);
+        // The eligible layers of each measured activation, in graph order.
+        Map<String, List<NodeProto>> layers = new LinkedHashMap<>();
+        for (NodeProto node : graph.getNodeList()) {
+            if (eligible(node, weights, uses, meanSquares)) {
+                layers.computeIfAbsent(node.getInput(0), k -> new ArrayList<>()).add(node);
+            }
+        }
+        List<NodeProto> nodes = new ArrayList<>();
+        List<TensorProto> added = new ArrayList<>();
+        Set<String> replaced = new HashSet<>();
+        List<String> log = new ArrayList<>();
+        Set<String> inserted = new HashSet<>();
+        for (NodeProto node : graph.getNodeList()) {
+            String x = node.getInputCount() > 0 ? node.getInput(0) : "";
+            List<NodeProto> group = layers.get(x);
+            if (group == null || !group.contains(node)) {
+                nodes.add(node);
+                continue;
+            }
+            double[] s = scales(meanSquares.get(x));
+            String scaled = x + "_actscaled";
+            if (inserted.add(x)) { // the Mul goes right before the first layer that reads it
+                String inverse = x + "_actscale_inv";
+                float[] inv = new float[s.length];
+                for (int k = 0; k < s.length; k++) {
+                    inv[k] = (float) (1 / s[k]);
+                }
+                added.add(OnnxTensors.toProto(inverse, Tensor.of(inv, s.length)));
+                nodes.add(NodeProto.newBuilder().setOpType("Mul").setName(x + "_actscale").addInput(x)
+                        .addInput(inverse).addOutput(scaled).build());
+                log.add(String.format(Locale.ROOT, "%s: %d channels, %d layer(s), scales %.3g..%.3g (E[x^2]"
+                        + " arithmetic/geometric mean %.3g)", x, s.length, group.size(), min(s), max(s),
+                        amOverGm(meanSquares.get(x))));
+            }
+            String w = node.getInput(1);
+            boolean transB = node.getOpType().equals("Gemm") && GraphEdits.intAttr(node, "transB", 0) != 0;
+            added.add(OnnxTensors.toProto(w, scaleWeight(weights.get(w).decode(), s, transB)));
+            replaced.add(w);
+            nodes.add(node.toBuilder().setInput(0, scaled).build());
+        }
+        return new Result(GraphEdits.withNodes(model, nodes, added, replaced), log);
+    }
+
+    private static boolean eligible(NodeProto node, Map<String, Weight> weights, Map<String, Integer> uses,
+                                    Map<String, double[]> meanSquares) {
+        if (node.getInputCount() < 2 || !scalableLayer(node.getOpType(), GraphEdits.intAttr(node, "transA", 0))) {
+            return false;
+        }
+        double[] ms = meanSquares.get(node.getInput(0));
+        Weight w = weights.get(node.getInput(1));
+        if (ms == null || w == null || w.shape().length != 2 || uses.getOrDefault(w.name(), 0) != 1) {
+            return false;
+        }
+        boolean transB = node.getOpType().equals("Gemm") && GraphEdits.intAttr(node, "transB", 0) != 0;
+        return w.shape()[transB ? 1 : 0] == ms.length;
+    }
+
+    /** {@code s_k = E[x_k²]^(alpha/2)} over its geometric mean, within {@link #MAX_SPREAD} of it. */
+    double[] scales(double[] ms) {
+        double floor = 0;
+        for (double v : ms) {
+            floor = Math.max(floor, v);
+        }
+        floor = Math.max(floor * 1e-12, Double.MIN_NORMAL); // a channel that never fired must not give log(0)
+        double[] s = new double[ms.length];
+        double logMean = 0;
+        for (int k = 0; k < ms.length; k++) {
+            s[k] = Math.pow(Math.max(ms[k], floor), alpha / 2);
+            logMean += Math.log(s[k]);
+        }
+        double gm = Math.exp(logMean / ms.length);
+        for (int k = 0; k < ms.length; k++) {
+            s[k] = Math.min(MAX_SPREAD, Math.max(1 / MAX_SPREAD, s[k] / gm));
+        }
+        return s;
+    }
+
+    private static Tensor scaleWeight(Tensor w, double[] s, boolean transB) {
+        int rows = w.dim(0);
+        int cols = w.dim(1);
+        float[] v = w.floats().clone();
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                v[r * cols + c] = (float) (v[r * cols + c] * s[transB ? c : r]);
+            }
+        }
+        return Tensor.of(v, rows, cols);
+    }
+
+    private static double amOverGm(double[] ms) {
+        double sum = 0;
+        double logSum = 0;
+        for (double v : ms) {
+            sum += v;
+            logSum += Math.log(Math.max(v, Double.MIN_NORMAL));
+        }
+        return sum / ms.length / Math.exp(logSum / ms.length);
+    }
+
+    private static double min(double[] a) {
+        return java.util.Arrays.stream(a).min().orElse(Double.NaN);
+    }
+
+    private static double max(double[] a) {
+        return java.util.Arrays.stream(a).max().orElse(Double.NaN);
+    }
+}

@@ -1,0 +1,107 @@
+package dev.nnzip.compress.transform;
+
+import dev.nnzip.graph.Graph;
+import dev.nnzip.graph.Node;
+import dev.nnzip.graph.ValueInfo;
+import dev.nnzip.runtime.Model;
+import dev.nnzip.runtime.Session;
+import dev.nnzip.runtime.SessionOptions;
+import dev.nnzip.runtime.weights.MemoryMode;
+import dev.nnzip.tensor.DType;
+import dev.nnzip.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * How strongly each input channel of the weight layers is driven, measured by running the model on calibration inputs:
+ * for each activation that feeds a MatMul or Gemm with a weight matrix, the mean of {@code x²} per channel (the last
+ * axis, the one the weight's rows are indexed by), over every other axis and every input. What activation-aware scaling
+ * ({@link ActivationScalingTransform}) needs: an error in row {@code k} of the weight reaches the layer's output
+ * multiplied by {@code x_k}, so its cost is proportional to {@code E[x_k²]}.
+ */
+public final class ActivationStatistics {
+    private ActivationStatistics() {
+    }
+
+    /**
+     * The activations this class measures: input 0 of every MatMul whose input 1 is a 2-D weight and of every Gemm
+     * with {@code transA = 0} whose input 1 is a 2-D weight.
+     */
+    public static Set<String> layerInputs(Graph graph) {
+        Set<String> out = new LinkedHashSet<>();
+        for (Node n : graph.nodes()) {
+            if (ActivationScalingTransform.scalableLayer(n.opType(), n.attributes().getInt("transA", 0))
+                    && n.inputs().size() >= 2 && !graph.weights().containsKey(n.input(0))) {
+                var w = graph.weights().get(n.input(1));
+                if (w != null && w.shape().length == 2) {
+                    out.add(n.input(0));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Mean of {@code x²} per last-axis channel of each value in {@code values}, over {@code feeds} (each one a complete
+     * set of model inputs).
+     *
+     * @throws IllegalArgumentException if there are no feeds, or a value is not a float tensor of rank >= 1
+     */
+    public static Map<String, double[]> meanSquares(Graph graph, Set<String> values, List<Map<String, Tensor>> feeds,
+                                                    int threads) {
+        if (feeds.isEmpty()) {
+            throw new IllegalArgumentException("no calibration inputs to measure activations on");
+        }
+        List<ValueInfo> outputs = new ArrayList<>(graph.outputs());
+        Set<String> declared = new LinkedHashSet<>();
+        graph.outputs().forEach(o -> declared.add(o.name()));
+        for (String v : values) {
+            if (!declared.contains(v)) {
+                outputs.add(new ValueInfo(v, DType.FLOAT, null));
+            }
+        }
+        Graph probed = new Graph(graph.name(), graph.nodes(), graph.inputs(), outputs, graph.weights(),
+                graph.valueInfos(), graph.opsets());
+        Map<String, double[]> sums = new LinkedHashMap<>();
+        Map<String, Long> counts = new LinkedHashMap<>();
+        try (Model model = new Model(graph.name(), probed, MemoryMode.EAGER, null);
+             Session session = model.newSession(new SessionOptions(threads))) {
+            for (Map<String, Tensor> feed : feeds) {
+                Map<String, Tensor> out = session.run(feed);
+                for (String v : values) {
+                    Tensor t = out.get(v);
+                    if (t == null || t.dtype() != DType.FLOAT || t.rank() < 1) {
+                        throw new IllegalArgumentException("activation '" + v + "' is not a float tensor of rank >= 1"
+                                + " (got " + (t == null ? "nothing" : t.dtype() + java.util.Arrays.toString(t.shape()))
+                                + "); it cannot be measured per channel");
+                    }
+                    int channels = t.dim(t.rank() - 1);
+                    double[] sum = sums.computeIfAbsent(v, k -> new double[channels]);
+                    if (sum.length != channels) {
+                        throw new IllegalArgumentException("activation '" + v + "' has " + channels + " channels in one"
+                                + " calibration input and " + sum.length + " in another");
+                    }
+                    float[] x = t.floats();
+                    for (int i = 0; i < x.length; i++) {
+                        sum[i % channels] += (double) x[i] * x[i];
+                    }
+                    counts.merge(v, (long) (x.length / Math.max(1, channels)), Long::sum);
+                }
+            }
+        }
+        Map<String, double[]> out = new LinkedHashMap<>();
+        sums.forEach((v, sum) -> {
+            double n = Math.max(1, counts.get(v));
+            double[] mean = new double[sum.length];
+            for (int k = 0; k < sum.length; k++) {
+                mean[k] = sum[k] / n;
+            }
+            out.put(v, mean);
+        });
+        return out;
+    }
+}
