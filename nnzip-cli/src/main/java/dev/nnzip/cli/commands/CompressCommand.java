@@ -77,8 +77,10 @@ public final class CompressCommand implements Callable<Integer> {
     Map<String, String> overrides = new LinkedHashMap<>();
 
     @Option(names = "--transform", paramLabel = "SPEC",
-            description = "graph transform applied before the codecs, e.g. lowrank:energy=0.95 (truncated SVD of"
-                    + " Gemm/MatMul/1x1 Conv weights, a layer split in two where that is smaller)")
+            description = "graph transform applied before the codecs: lowrank:energy=0.95 (truncated SVD of"
+                    + " Gemm/MatMul/1x1 Conv weights, a layer split in two where that is smaller),"
+                    + " filters:sparsity=0.25 (structured filter pruning), actscale:alpha=0.5 (activation-aware"
+                    + " scaling of MatMul/Gemm inputs, measured on --text or --dataset); chain with +")
     String transform;
 
     @Option(names = "--threads", paramLabel = "N", description = "threads for verification decoding")
@@ -96,7 +98,8 @@ public final class CompressCommand implements Callable<Integer> {
     DatasetOptions datasetOptions = new DatasetOptions();
 
     @Option(names = "--sensitivity-images", defaultValue = "1000", paramLabel = "N",
-            description = "training images per layer-sensitivity measurement (default ${DEFAULT-VALUE})")
+            description = "training images per layer-sensitivity measurement, and what actscale measures activations"
+                    + " on (default ${DEFAULT-VALUE})")
     int sensitivityImages;
 
     @Option(names = "--calibration-images", defaultValue = "20000", paramLabel = "N",
@@ -119,12 +122,12 @@ public final class CompressCommand implements Callable<Integer> {
     Double minCosine;
 
     @Option(names = "--tokenizer", paramLabel = "tokenizer.json",
-            description = "with --min-mean-cosine: the model's HuggingFace tokenizer")
+            description = "with --min-mean-cosine or --text: the model's HuggingFace tokenizer")
     Path tokenizer;
 
     @Option(names = "--text", paramLabel = "FILE",
-            description = "with --min-mean-cosine: calibration sentences, one per line (e.g."
-                    + " data/corpus/fortunes-calibration.txt)")
+            description = "calibration sentences, one per line, for --min-mean-cosine and for --transform actscale on a"
+                    + " text model (e.g. data/corpus/fortunes-calibration.txt)")
     Path text;
 
     @Option(names = "--held-out-text", paramLabel = "FILE",
@@ -133,8 +136,8 @@ public final class CompressCommand implements Callable<Integer> {
     Path heldOutText;
 
     @Option(names = "--sensitivity-sentences", defaultValue = "128", paramLabel = "N",
-            description = "with --min-mean-cosine: the first N lines of --text rank the layer settings, the rest"
-                    + " verify candidates (default ${DEFAULT-VALUE})")
+            description = "the first N lines of --text rank the layer settings (and are what actscale measures"
+                    + " activations on), the rest verify candidates (default ${DEFAULT-VALUE})")
     int sensitivitySentences;
 
     static final String DEFAULT_CODEC = CompressionPolicy.DEFAULT_CODEC;

@@ -58,6 +58,52 @@ class CompressCommandSurveyTest {
     }
 
     @Test
+    void activationScalingMeasuresOnTrainingImagesAndKeepsTheFunction() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                dev.nnzip.eval.FashionMnist.isInstalled(dev.nnzip.eval.FashionMnist.defaultDir()),
+                "Fashion-MNIST not installed");
+        Path lenet300 = LENET5.resolveSibling("lenet300.onnx");
+        Path out = dir.resolve("s.nnz");
+        StringWriter err = new StringWriter();
+        assertThat(run(err, lenet300.toString(), "-o", out.toString(), "--transform", "actscale",
+                "--sensitivity-images", "200", "--codec", "lossless", "--json")).as(err.toString()).isZero();
+        try (NnzFile f = NnzFile.open(out)) {
+            assertThat(f.tensors().keySet()).anyMatch(n -> n.endsWith("_actscale_inv"));
+        }
+        // Lossless codecs on the rewritten graph: the same logits as the original, up to float rounding.
+        var images = dev.nnzip.eval.FashionMnist.atDefaultLocation().test().images(0, 16);
+        try (var a = dev.nnzip.Nnz.load(lenet300); var b = dev.nnzip.Nnz.load(out);
+             var sa = a.newSession(new dev.nnzip.runtime.SessionOptions(1));
+             var sb = b.newSession(new dev.nnzip.runtime.SessionOptions(1))) {
+            String in = a.inputs().getFirst().name();
+            float[] want = sa.run(java.util.Map.of(in, images)).values().iterator().next().floats();
+            float[] got = sb.run(java.util.Map.of(in, images)).values().iterator().next().floats();
+            for (int i = 0; i < want.length; i++) {
+                assertThat((double) got[i]).isCloseTo(want[i], org.assertj.core.data.Offset.offset(
+                        1e-4 * (1 + Math.abs(want[i]))));
+            }
+        }
+        assertThat(dir.toFile().list()).containsExactly("s.nnz");
+    }
+
+    @Test
+    void aCosineBudgetNeedsItsTokenizerAndTextAndOneBudgetOnly() {
+        StringWriter err = new StringWriter();
+        Path out = dir.resolve("c.nnz");
+        assertThat(run(err, LENET5.toString(), "-o", out.toString(), "--min-mean-cosine", "0.995")).isNotZero();
+        assertThat(err.toString()).contains("--min-mean-cosine needs --tokenizer tokenizer.json and --text FILE");
+        err = new StringWriter();
+        assertThat(run(err, LENET5.toString(), "-o", out.toString(), "--min-mean-cosine", "0.995",
+                "--max-accuracy-drop", "0.1")).isNotZero();
+        assertThat(err.toString()).contains("give one budget");
+        err = new StringWriter();
+        assertThat(run(err, LENET5.toString(), "-o", out.toString(), "--transform", "actscale", "--text",
+                "sentences.txt")).isNotZero();
+        assertThat(err.toString()).contains("--text needs --tokenizer");
+        assertThat(dir.toFile().list()).isEmpty();
+    }
+
+    @Test
     void unknownSettingsListTheValidKeys() {
         StringWriter err = new StringWriter();
         assertThat(run(err, LENET5.toString(), "-o", dir.resolve("x.nnz").toString(), "--codec", "kmeans:k=16"))
