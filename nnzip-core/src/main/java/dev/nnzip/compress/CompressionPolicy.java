@@ -141,14 +141,17 @@ public final class CompressionPolicy {
         Set<String> biases = biasOperands(graph);
         biases.removeAll(parameterOperands);
         long largest = 0;
+        long total = 0;
         for (Weight w : graph.weights().values()) {
             if (parameterOperands.contains(w.name()) && isDefaultLossy(w)) {
                 largest = Math.max(largest, Shapes.size(w.shape()));
+                total += Shapes.size(w.shape());
             }
         }
         Map<String, Choice> out = new java.util.LinkedHashMap<>();
         for (Weight w : graph.weights().values()) {
-            out.put(w.name(), choose(w, parameterOperands.contains(w.name()), biases.contains(w.name()), largest));
+            out.put(w.name(), choose(w, parameterOperands.contains(w.name()), biases.contains(w.name()), largest,
+                    total));
         }
         return out;
     }
@@ -159,7 +162,7 @@ public final class CompressionPolicy {
                 && rules.stream().noneMatch(r -> r.pattern().matcher(w.name()).matches());
     }
 
-    private Choice choose(Weight w, boolean parameterOperand, boolean bias, long largestLossy) {
+    private Choice choose(Weight w, boolean parameterOperand, boolean bias, long largestLossy, long totalLossy) {
         if (w.dtype().storage() != DType.Storage.FLOAT) {
             return new Choice("raw", ErrorBound.exact());
         }
@@ -169,7 +172,7 @@ public final class CompressionPolicy {
             }
         }
         if (parameterOperand && Shapes.size(w.shape()) >= minLossyValues) {
-            double f = allocation.factor(Shapes.size(w.shape()), largestLossy);
+            double f = allocation.factor(Shapes.size(w.shape()), largestLossy, totalLossy);
             return new Choice(codec, f == 1.0 ? bound : new ErrorBound(bound.kind(), bound.value() * f));
         }
         WeightCodec layerCodec = Codecs.configure(codec);
