@@ -8,16 +8,18 @@ package dev.nnzip.codec.smartdnn;
  * step Δ over weights of RMS {@code s} (the same argument as {@code compress.BoundAllocation}, one level down). With one
  * step for the tensor, a channel several times narrower than the rest — common once a BatchNormalization scale is folded
  * into the filter — gets several times the noise-to-signal ratio of its neighbours, or is flattened to zero. Here row
- * {@code r} gets {@code Δ_r = Δ·2^(−k_r/8)} with {@code k_r = ceil(8·log2(s/s_r))} clamped to {@code [0, 255]}
+ * {@code r} gets {@code Δ_r = Δ·2^(−k_r/8)} with {@code k_r = round(8·log2(s/s_r))} clamped to {@code [0, 255]}
  * ({@code s} = RMS of the tensor, {@code s_r} = RMS of the row): rows at or above the tensor's RMS keep Δ, narrower ones
- * get {@code Δ·s_r/s} rounded down to an eighth of an octave. Every {@code Δ_r <= Δ}, so the tensor's error bound still
- * holds for every value; the price is the extra bits of the narrow rows.
+ * get {@code Δ·s_r/s} to the nearest eighth of an octave (rounded, not floored: rows of an evenly scaled layer scatter
+ * a little around the tensor's RMS, and flooring would give half of them a 9 % finer grid for nothing). Every
+ * {@code Δ_r <= Δ}, so the tensor's error bound still holds for every value; the price is the extra bits of the narrow
+ * rows.
  *
  * <p>The exponent is stored (one byte per row) rather than the step, and both sides compute the step as
  * {@code step × FACTOR[k]} in float, so encoder and decoder use bit-identical widths.
  */
 final class RowSteps {
-    /** Exponents are in eighths of an octave: a step at most 9 % finer than the row's own scale asks for. */
+    /** Exponents are in eighths of an octave: a row's width is within 4.4 % of what its own scale asks for. */
     private static final int PER_OCTAVE = 8;
     static final int MAX_EXPONENT = 255;
     private static final float[] FACTOR = new float[MAX_EXPONENT + 1];
@@ -65,7 +67,7 @@ final class RowSteps {
             }
             double rowRms = Math.sqrt(rowSquares[r] / rowCount[r]);
             double octaves = Math.log(tensorRms / rowRms) / Math.log(2);
-            k[r] = (byte) Math.clamp((long) Math.ceil(PER_OCTAVE * octaves - 1e-9), 0, MAX_EXPONENT);
+            k[r] = (byte) Math.clamp(Math.round(PER_OCTAVE * octaves), 0, MAX_EXPONENT);
         }
         return k;
     }

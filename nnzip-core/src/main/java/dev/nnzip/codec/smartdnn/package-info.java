@@ -30,9 +30,9 @@
  *
  * <h2>Per-row widths ({@code smartdnn:rowsteps=true})</h2>
  * Optional, off in the registry's instance: each row of the leading dimension whose RMS is below the tensor's gets the
- * width {@code step·2^(−k/8)}, {@code k = ceil(8·log2(RMS_tensor/RMS_row))} (see
- * {@link dev.nnzip.codec.smartdnn.RowSteps}), so every output channel is quantized at least as finely, relative to its
- * own scale, as the tensor relative to its own. Never coarser than {@code step}: the bound is unchanged. Used by the
+ * width {@code step·2^(−k/8)}, {@code k = round(8·log2(RMS_tensor/RMS_row))} (clamped to 0..255) (see
+ * {@link dev.nnzip.codec.smartdnn.RowSteps}), so every output channel narrower than the tensor is quantized as finely,
+ * relative to its own scale (to a sixteenth of an octave), as the tensor relative to its own. Never coarser than {@code step}: the bound is unchanged. Used by the
  * default compression policy, where BatchNorm folding leaves filters whose channels differ in scale by several octaves.
  *
  * <h2>Payload</h2>
