@@ -33,11 +33,6 @@ public enum BoundAllocation {
      */
     SHARE;
 
-    /** The factor on the setting for a layer of {@code values} values in a model whose largest lossy layer has {@code largest}. */
-    public double factor(long values, long largest) {
-        return factor(values, largest, largest);
-    }
-
     /**
      * The factor on the setting for a layer of {@code values} values in a model whose largest lossy layer has
      * {@code largest} values and whose lossy layers have {@code total} values together.
