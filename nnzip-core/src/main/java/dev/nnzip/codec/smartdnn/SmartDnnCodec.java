@@ -41,6 +41,10 @@ public final class SmartDnnCodec implements WeightCodec {
     private static final String ROW_STEPS = "rowsteps";
     /** Rows shorter than this keep the tensor's width: a byte per row would be a large share of their few bits. */
     private static final int MIN_STEP_ROW_LENGTH = 8;
+    private static final int SIGN_SLOT = 5;
+    private static final int ALIGNED_SIGN_SLOT = 7;
+    private static final int SYMBOLS = 0;
+    private static final int PARTITIONED = 1;
 
     private final boolean rowSteps;
 
@@ -78,10 +82,6 @@ public final class SmartDnnCodec implements WeightCodec {
             return NAME;
         }
     }
-    private static final int SIGN_SLOT = 5;
-    private static final int ALIGNED_SIGN_SLOT = 7;
-    private static final int SYMBOLS = 0;
-    private static final int PARTITIONED = 1;
 
     @Override
     public String name() {
