@@ -21,11 +21,28 @@ import java.util.stream.Collectors;
  */
 public enum BoundAllocation {
     UNIFORM,
-    SIZE;
+    SIZE,
+    /**
+     * The bound of a layer with {@code n} values is the setting times {@code sqrt(n / N)}, {@code N} the number of lossy
+     * layer weights of the whole model. Same Δ ∝ σ·sqrt(n) as {@link #SIZE}, but with the constant the derivation
+     * actually gives: the layers' noise-to-signal ratios add up at the network's output, so for a total distortion
+     * {@code D = Σ Δ_l²/(12σ_l²)} the Lagrange condition yields {@code Δ_l/σ_l = sqrt(12·D·n_l/N)}. One setting thus
+     * means one total distortion whatever the model's depth: a model of 30 comparable layers (MobileNetV2) gets finer
+     * grids than one whose weights sit in a single layer (an MLP), where {@link #SIZE}, normalised by the largest
+     * layer alone, let the noise grow with the number of layers.
+     */
+    SHARE;
 
-    /** The factor on the setting for a layer of {@code values} values in a model whose largest lossy layer has {@code largest}. */
-    public double factor(long values, long largest) {
-        return this == SIZE && largest > 0 && values < largest ? Math.sqrt((double) values / largest) : 1.0;
+    /**
+     * The factor on the setting for a layer of {@code values} values in a model whose largest lossy layer has
+     * {@code largest} values and whose lossy layers have {@code total} values together.
+     */
+    public double factor(long values, long largest, long total) {
+        return switch (this) {
+            case UNIFORM -> 1.0;
+            case SIZE -> largest > 0 && values < largest ? Math.sqrt((double) values / largest) : 1.0;
+            case SHARE -> total > 0 && values < total ? Math.sqrt((double) values / total) : 1.0;
+        };
     }
 
     /** Parses {@code uniform} or {@code size}; the error lists the valid names. */

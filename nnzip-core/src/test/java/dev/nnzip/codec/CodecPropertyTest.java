@@ -1,6 +1,8 @@
 package dev.nnzip.codec;
 
 import dev.nnzip.codec.TestTensors.Kind;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -13,7 +15,9 @@ import net.jqwik.api.constraints.IntRange;
 class CodecPropertyTest {
     @Provide
     Arbitrary<String> codecs() {
-        return Arbitraries.of(Codecs.names());
+        List<String> specs = new ArrayList<>(Codecs.names());
+        specs.add("smartdnn:rowsteps=true");
+        return Arbitraries.of(specs);
     }
 
     @Provide
@@ -29,7 +33,7 @@ class CodecPropertyTest {
                                      @ForAll @IntRange(min = 1, max = 1200) int blockValues,
                                      @ForAll("bounds") ErrorBound bound, @ForAll long seed) {
         float[] values = TestTensors.make(kind, n, seed);
-        CodecAssertions.assertRoundTrip(Codecs.byName(codec), values, shapeFor(n, seed), bound, blockValues);
+        CodecAssertions.assertRoundTrip(Codecs.configure(codec), values, shapeFor(n, seed), bound, blockValues);
     }
 
     /** Arbitrary finite bit patterns: every exponent from denormal to the largest, both signs, mixed in one tensor. */
@@ -47,7 +51,7 @@ class CodecPropertyTest {
             } while (!Float.isFinite(v));
             values[i] = v;
         }
-        CodecAssertions.assertRoundTrip(Codecs.byName(codec), values, shapeFor(n, seed), bound, blockValues);
+        CodecAssertions.assertRoundTrip(Codecs.configure(codec), values, shapeFor(n, seed), bound, blockValues);
     }
 
     /** Rows when the size allows, so the per-row remapping and scale classes are exercised with random row counts. */

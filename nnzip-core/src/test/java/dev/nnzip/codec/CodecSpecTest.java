@@ -36,8 +36,12 @@ class CodecSpecTest {
                 .hasMessageContaining("unknown codec 'int3', expected one of [smartdnn");
         assertThatThrownBy(() -> Codecs.configure("int4:bits=4")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("unknown setting 'bits' for codec 'int4'; valid: block (values per scale");
+        assertThatThrownBy(() -> Codecs.configure("uniform:bits=4"))
+                .hasMessageContaining("unknown setting 'bits' for codec 'uniform'; it takes no settings");
         assertThatThrownBy(() -> Codecs.configure("smartdnn:bits=4"))
-                .hasMessageContaining("unknown setting 'bits' for codec 'smartdnn'; it takes no settings");
+                .hasMessageContaining("unknown setting 'bits' for codec 'smartdnn'; valid: rowsteps");
+        assertThatThrownBy(() -> Codecs.configure("smartdnn:rowsteps=maybe"))
+                .hasMessageContaining("setting 'rowsteps' must be true or false, was 'maybe'");
         assertThatThrownBy(() -> Codecs.configure("int4:block=4")).hasMessage("int4: setting 'block' must be in [8,"
                 + " 1024], was 4");
         assertThatThrownBy(() -> Codecs.configure("kmeans:bits=five"))

@@ -42,7 +42,7 @@ class MalformedPayloadTest {
     @Provide
     Arbitrary<String> codecs() {
         List<String> specs = new ArrayList<>(Codecs.names());
-        specs.addAll(List.of("int8:asym=true", "int4:block=64", "kmeans:bits=2", "prune:sparsity=0.5+smartdnn",
+        specs.addAll(List.of("smartdnn:rowsteps=true", "int8:asym=true", "int4:block=64", "kmeans:bits=2", "prune:sparsity=0.5+smartdnn",
                 "prune:threshold=0.01+int8", "prune:sparsity=0.9+kmeans"));
         return Arbitraries.of(specs);
     }

@@ -89,9 +89,41 @@ class CompressionPolicyTest {
     }
 
     @Test
+    void shareAllocationScalesEveryLayerByTheSquareRootOfItsShareOfAllLossyWeights() {
+        var model = TestModels.create()
+                .input("x", DType.FLOAT, 1, 256).output("y", DType.FLOAT, 1, 16)
+                .weight("w1", zeros(256, 48))   // 12,288 values
+                .weight("w2", zeros(48, 64))    // 3,072 values
+                .weight("w3", zeros(64, 16))    // 1,024 values; 16,384 lossy values in all
+                .weight("b3", zeros(16))        // a bias: not a layer weight, not counted
+                .node("MatMul", "m1", new String[] {"x", "w1"}, new String[] {"h"})
+                .node("MatMul", "m2", new String[] {"h", "w2"}, new String[] {"z"})
+                .node("Gemm", "m3", new String[] {"z", "w3", "b3"}, new String[] {"y"})
+                .build();
+        var graph = OnnxImporter.convert(model);
+        ErrorBound bound = ErrorBound.ofStd(0.4);
+        Map<String, CompressionPolicy.Choice> d = CompressionPolicy.of("smartdnn", bound)
+                .withAllocation(BoundAllocation.SHARE).decide(graph);
+
+        org.assertj.core.data.Offset<Double> exact = org.assertj.core.data.Offset.offset(1e-12);
+        assertThat(d.get("w1").bound().value()).isCloseTo(0.4 * Math.sqrt(0.75), exact);
+        assertThat(d.get("w2").bound().value()).isCloseTo(0.4 * Math.sqrt(3.0 / 16), exact);
+        assertThat(d.get("w3").bound().value()).isCloseTo(0.4 / 4, exact);
+        assertThat(d.get("w3").bound().kind()).isEqualTo(ErrorBound.Kind.STD);
+        // The total distortion the setting stands for, Σ (Δ_l/σ_l)², is the setting's square whatever the layers.
+        double total = 0;
+        for (String w : new String[] {"w1", "w2", "w3"}) {
+            total += d.get(w).bound().value() * d.get(w).bound().value();
+        }
+        assertThat(total).isCloseTo(0.4 * 0.4, exact);
+        assertThat(d.get("b3").bound().value()).isCloseTo(0.4 * CompressionPolicy.BIAS_BOUND_FRACTION, exact);
+    }
+
+    @Test
     void allocationNamesParseAndABadOneListsTheValidNames() {
+        assertThat(BoundAllocation.parse("SHARE")).isEqualTo(BoundAllocation.SHARE);
         assertThat(BoundAllocation.parse("Size")).isEqualTo(BoundAllocation.SIZE);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> BoundAllocation.parse("sqrt"))
-                .hasMessageContaining("uniform, size").hasMessageContaining("'sqrt'");
+                .hasMessageContaining("uniform, size, share").hasMessageContaining("'sqrt'");
     }
 }

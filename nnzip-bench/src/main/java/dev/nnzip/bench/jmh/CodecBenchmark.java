@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * Whole-tensor decode throughput per codec, in MB/s of FP32 output: one operation is one output byte
  * ({@link OperationsPerInvocation} = 4 × values) and the unit is ops/µs, so the score reads directly as MB/s (10^6 B/s).
  * The tensor is 4 Mi values of N(0, 0.05²) in rows of 4096, encoded once per trial; blocks are the default 64 Ki values,
- * decoded in parallel over {@code threads}.
+ * decoded in parallel over {@code threads}. {@code codec} is a codec spec, e.g. {@code -p codec=smartdnn:rowsteps=true}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -59,7 +59,7 @@ public class CodecBenchmark {
             values[i] = (float) (0.05 * Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI
                     * r.nextDouble()));
         }
-        EncodedTensor t = Codecs.byName(codec).encode("bench", values, new int[] {ROWS, COLS},
+        EncodedTensor t = Codecs.configure(codec).encode("bench", values, new int[] {ROWS, COLS},
                 ErrorBound.relative(relativeBound));
         decoder = Codecs.decoder(t);
         parallel = new Parallel(threads);

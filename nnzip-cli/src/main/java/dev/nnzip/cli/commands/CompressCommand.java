@@ -59,9 +59,10 @@ public final class CompressCommand implements Callable<Integer> {
                     + " smallest range of its output channels, or its standard deviation (default ${DEFAULT-VALUE})")
     String relativeTo;
 
-    @Option(names = "--allocation", defaultValue = DEFAULT_ALLOCATION, paramLabel = "uniform|size",
-            description = "how the bound is spread over the layers: the same for every layer, or scaled by"
-                    + " sqrt(layer size / largest layer) so small layers get a finer grid (default ${DEFAULT-VALUE})")
+    @Option(names = "--allocation", defaultValue = DEFAULT_ALLOCATION, paramLabel = "uniform|size|share",
+            description = "how the bound is spread over the layers: the same for every layer, scaled by"
+                    + " sqrt(layer size / largest layer), or by sqrt(layer size / all lossy layer weights) so one"
+                    + " setting is one total distortion whatever the model's depth (default ${DEFAULT-VALUE})")
     String allocation;
 
     @Option(names = "--fold-batchnorm", negatable = true, defaultValue = "true", fallbackValue = "true",
@@ -141,9 +142,9 @@ public final class CompressCommand implements Callable<Integer> {
     int sensitivitySentences;
 
     static final String DEFAULT_CODEC = CompressionPolicy.DEFAULT_CODEC;
-    static final String DEFAULT_BOUND = "0.2";
+    static final String DEFAULT_BOUND = "0.26"; // CompressionPolicy.DEFAULT_BOUND (an annotation needs a constant)
     static final String DEFAULT_RELATIVE_TO = "std";
-    static final String DEFAULT_ALLOCATION = "size";
+    static final String DEFAULT_ALLOCATION = "share"; // CompressionPolicy.DEFAULT_ALLOCATION (an annotation needs a constant)
     static final String DEFAULT_MIN_LOSSY = "" + CompressionPolicy.DEFAULT_MIN_LOSSY_VALUES;
 
     @Override

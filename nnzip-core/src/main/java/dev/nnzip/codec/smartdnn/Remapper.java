@@ -50,6 +50,14 @@ final class Remapper {
     }
 
     static Choice choose(float[] values, int[] shape, float step) {
+        return choose(values, shape, step, null, 1);
+    }
+
+    /**
+     * @param rowWidths the bucket width of each row of {@code rowLength} values ({@link RowSteps}), or null for
+     *                  {@code step} everywhere
+     */
+    static Choice choose(float[] values, int[] shape, float step, float[] rowWidths, int rowLength) {
         int n = values.length;
         List<Integer> groupLengths = new ArrayList<>();
         groupLengths.add(Math.max(1, n));
@@ -71,7 +79,8 @@ final class Remapper {
                         break;
                     }
                     byte[] groupClass = classify(rowScale, classes);
-                    for (Choice c : evaluate(values, statistic, groupLength, alphas, classes, groupClass, step)) {
+                    for (Choice c : evaluate(values, statistic, groupLength, alphas, classes, groupClass, step,
+                            rowWidths, rowLength)) {
                         report.add(c.remapping() + ": " + c.estimatedBits() + " bits");
                         if (best == null || score(c) < score(best)) {
                             best = c;
@@ -170,7 +179,8 @@ final class Remapper {
 
     /** Estimated size of the folded-code and the per-sign-code variant of one candidate. */
     private static List<Choice> evaluate(float[] values, Statistic statistic, int groupLength, float[][] alphas,
-                                         int classes, byte[] groupClass, float step) {
+                                         int classes, byte[] groupClass, float step, float[] rowWidths,
+                                         int rowLength) {
         float[] alphaPos = alphas[0];
         float[] alphaNeg = alphas[1];
         long[][] hist = new long[2 * classes][QuantCodes.ALPHABET]; // [2·class + sign]
@@ -188,8 +198,9 @@ final class Remapper {
                 float w = values[i];
                 boolean negative = SmartDnnQuantizer.negative(w);
                 int g = i / groupLength;
+                float width = rowWidths == null ? step : rowWidths[i / rowLength];
                 int symbol = step == 0 ? QuantCodes.ESCAPE : QuantCodes.symbol(
-                        QuantCodes.bin((double) Math.abs(w) - (negative ? alphaNeg[g] : alphaPos[g]), step));
+                        QuantCodes.bin((double) Math.abs(w) - (negative ? alphaNeg[g] : alphaPos[g]), width));
                 if (symbol == QuantCodes.ESCAPE) {
                     escapes++;
                 }

@@ -1,5 +1,6 @@
 package dev.nnzip.codec.smartdnn;
 
+import dev.nnzip.codec.CodecSettings;
 import dev.nnzip.codec.DecoderKind;
 import dev.nnzip.codec.EncodedBlock;
 import dev.nnzip.codec.EncodedTensor;
@@ -20,6 +21,7 @@ import dev.nnzip.codec.spi.PayloadWriter;
 import dev.nnzip.codec.spi.TensorInputs;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Smart-DNN+ (Wu et al., TACO 2023): binary quantizer with remapping, bucket-encoded residuals, Huffman, Zstd. See the
@@ -33,11 +35,53 @@ public final class SmartDnnCodec implements WeightCodec {
     private static final int FLAG_ELIDE_ZERO_SIGNS = 2;
     /** All scales are 0 and not stored. */
     private static final int FLAG_ZERO_SCALES = 4;
-    private static final int KNOWN_FLAGS = FLAG_PER_SIGN_CODES | FLAG_ELIDE_ZERO_SIGNS | FLAG_ZERO_SCALES;
+    /** Each row of the leading dimension has its own bucket width ({@link RowSteps}). */
+    private static final int FLAG_ROW_STEPS = 8;
+    private static final int KNOWN_FLAGS = FLAG_PER_SIGN_CODES | FLAG_ELIDE_ZERO_SIGNS | FLAG_ZERO_SCALES | FLAG_ROW_STEPS;
+    private static final String ROW_STEPS = "rowsteps";
+    /** Rows shorter than this keep the tensor's width: a byte per row would be a large share of their few bits. */
+    private static final int MIN_STEP_ROW_LENGTH = 8;
     private static final int SIGN_SLOT = 5;
     private static final int ALIGNED_SIGN_SLOT = 7;
     private static final int SYMBOLS = 0;
     private static final int PARTITIONED = 1;
+
+    private final boolean rowSteps;
+
+    /** The registry's instance: one bucket width per tensor. */
+    public SmartDnnCodec() {
+        this(false);
+    }
+
+    private SmartDnnCodec(boolean rowSteps) {
+        this.rowSteps = rowSteps;
+    }
+
+    @Override
+    public Map<String, String> settingKeys() {
+        return Map.of(ROW_STEPS, "true: rows (output channels) narrower than the tensor get a proportionally finer bucket"
+                + " width, never coarser than the bound's; default false");
+    }
+
+    @Override
+    public WeightCodec configure(CodecSettings settings) {
+        settings.check(NAME, settingKeys());
+        boolean configured = settings.getBoolean(NAME, ROW_STEPS, false);
+        return configured == rowSteps ? this : new SmartDnnCodec(configured);
+    }
+
+    @Override
+    public String describe(byte[] parameters) {
+        try {
+            PayloadReader in = new PayloadReader(parameters);
+            in.u8("version");
+            in.f64("error bound");
+            in.f32("step");
+            return (in.u8("flags") & FLAG_ROW_STEPS) != 0 ? NAME + ":" + ROW_STEPS + "=true" : NAME;
+        } catch (RuntimeException e) {
+            return NAME;
+        }
+    }
 
     @Override
     public String name() {
@@ -66,9 +110,16 @@ public final class SmartDnnCodec implements WeightCodec {
         float[] range = TensorInputs.finiteRange(tensorName, NAME, values);
         double eb = bound.resolve(range[0], range[1]);
         float step = QuantCodes.step(eb);
-        Remapping remap = forced != null ? forced : Remapper.choose(values, shape, step).remapping();
-
         int n = values.length;
+        int rowLength = stepRowLength(shape, n, step);
+        byte[] rowExponents = rowLength > 0 ? RowSteps.exponents(values, rowLength) : null;
+        float[] rowWidths = rowLength > 0 ? RowSteps.widths(step, rowExponents) : null;
+        Remapping remap = forced != null ? forced : Remapper.choose(values, shape, step, rowWidths, rowLength).remapping();
+        if (rowLength > 0 && remap.groupLength() % rowLength != 0) {
+            throw new IllegalArgumentException("remapping groups of " + remap.groupLength() + " values do not hold whole"
+                    + " rows of " + rowLength);
+        }
+
         int contexts = remap.contexts();
         int[] symbols = new int[n];
         long[][] hist = new long[contexts][QuantCodes.ALPHABET];
@@ -77,7 +128,8 @@ public final class SmartDnnCodec implements WeightCodec {
             boolean negative = SmartDnnQuantizer.negative(w);
             int g = i / remap.groupLength();
             float alpha = negative ? remap.alphaNeg()[g] : remap.alphaPos()[g];
-            symbols[i] = SmartDnnQuantizer.quantize(w, alpha, step, eb, remap.elideZeroSigns());
+            float width = rowLength > 0 ? rowWidths[i / rowLength] : step;
+            symbols[i] = SmartDnnQuantizer.quantize(w, alpha, width, eb, remap.elideZeroSigns());
             hist[remap.context(g, negative)][symbols[i]]++;
         }
         HuffmanCode[] codes = new HuffmanCode[contexts];
@@ -88,13 +140,18 @@ public final class SmartDnnCodec implements WeightCodec {
         PayloadWriter params = new PayloadWriter();
         boolean zeroScales = remap.statistic() == Remapping.Statistic.ZERO;
         int flags = (remap.perSignCodes() ? FLAG_PER_SIGN_CODES : 0)
-                | (remap.elideZeroSigns() ? FLAG_ELIDE_ZERO_SIGNS : 0) | (zeroScales ? FLAG_ZERO_SCALES : 0);
+                | (remap.elideZeroSigns() ? FLAG_ELIDE_ZERO_SIGNS : 0) | (zeroScales ? FLAG_ZERO_SCALES : 0)
+                | (rowLength > 0 ? FLAG_ROW_STEPS : 0);
         params.u8(VERSION).f64(eb).f32(step).u8(flags);
         params.varint(remap.groupLength()).varint(remap.groups());
         if (!zeroScales) {
             for (int g = 0; g < remap.groups(); g++) {
                 params.f32(remap.alphaPos()[g]).f32(remap.alphaNeg()[g]);
             }
+        }
+        if (rowLength > 0) {
+            params.varint(rowLength);
+            ByteStreams.write(params, rowExponents, 0, rowExponents.length);
         }
         params.u8(remap.classCount());
         if (remap.classCount() > 1) {
@@ -155,6 +212,18 @@ public final class SmartDnnCodec implements WeightCodec {
         return new EncodedTensor(NAME, shape, blockValues, bound, eb, params.toByteArray(), blocks);
     }
 
+    /**
+     * The row length for per-row widths, or 0 for one width: only when configured, for a lossy bound, and for tensors of
+     * at least two rows of {@value #MIN_STEP_ROW_LENGTH}+ values (a depthwise 3×3 filter bank has rows of 9).
+     */
+    private int stepRowLength(int[] shape, int n, float step) {
+        if (!rowSteps || step == 0 || shape.length < 2 || shape[0] < 2) {
+            return 0;
+        }
+        int rowLength = n / shape[0];
+        return rowLength >= MIN_STEP_ROW_LENGTH ? rowLength : 0;
+    }
+
     /** The candidates the remapping step weighs for this tensor with their estimated sizes, and the one it picks. */
     public static List<String> remappingReport(float[] values, int[] shape, ErrorBound bound) {
         float[] range = TensorInputs.finiteRange("report", NAME, values);
@@ -180,6 +249,10 @@ public final class SmartDnnCodec implements WeightCodec {
         private final float[] alphas;
         private final byte[] groupClass;
         private final HuffmanDecoder[] codes;
+        /** Values per row with its own width, or 0 when the tensor has one width. */
+        private final int rowLength;
+        /** The bucket width of each row (with {@code rowLength > 0}). */
+        private final float[] rowWidths;
 
         Decoder(EncodedTensor tensor, boolean reference) {
             super(tensor, NAME);
@@ -216,6 +289,22 @@ public final class SmartDnnCodec implements WeightCodec {
                 if (!(alphas[i] >= 0) || Float.isInfinite(alphas[i])) {
                     throw in.malformed("scale " + alphas[i] + " is not finite and >= 0");
                 }
+            }
+            if ((flags & FLAG_ROW_STEPS) != 0) {
+                rowLength = in.varint(Math.max(1, n), "row length");
+                if (rowLength < 1 || groupLength % rowLength != 0) {
+                    throw in.malformed("rows of " + rowLength + " values do not divide groups of " + groupLength);
+                }
+                int rows = Remapper.groupCount(n, rowLength);
+                int at = in.position();
+                byte[] exponents = new byte[rows + DecodeScratch.PADDING];
+                if (ByteStreams.read(in, rows, exponents, "row widths") != rows) {
+                    throw new MalformedInputException(at, "row width stream must hold " + rows + " bytes");
+                }
+                rowWidths = RowSteps.widths(step, java.util.Arrays.copyOf(exponents, rows));
+            } else {
+                rowLength = 0;
+                rowWidths = null;
             }
             int classes = in.u8("class count");
             if (classes < 1 || classes > Remapping.MAX_CLASSES) {
@@ -297,8 +386,14 @@ public final class SmartDnnCodec implements WeightCodec {
                 decodeReference(signs, symbols, escapes, escapeCount, firstValue, count, out, offset);
                 return;
             }
-            if (elideZeroSigns) {
+            if (elideZeroSigns && rowLength == 0) {
                 Reconstruction.signed(aligned, symbols, 0, count, 0f, 0f, step, out, offset);
+            } else if (elideZeroSigns) {
+                for (int i = 0; i < count; ) {
+                    int end = segmentEnd(firstValue, i, count);
+                    Reconstruction.signed(aligned, symbols, i, end, 0f, 0f, width(firstValue + i), out, offset);
+                    i = end;
+                }
             } else {
                 reconstruct(signs, symbols, firstValue, count, out, offset);
             }
@@ -388,15 +483,31 @@ public final class SmartDnnCodec implements WeightCodec {
             }
         }
 
-        /** The fast reconstruction, group segment by group segment (each has its own α⁺, α⁻). */
+        /**
+         * The fast reconstruction, segment by segment: a group (its own α⁺, α⁻) or, with per-row widths, a row (rows
+         * divide groups).
+         */
         private void reconstruct(byte[] signs, int[] symbols, int firstValue, int count, float[] out, int offset) {
             int i = 0;
             while (i < count) {
                 int g = (firstValue + i) / groupLength;
-                int end = (int) Math.min(count, (long) (g + 1) * groupLength - firstValue);
-                Reconstruction.signed(signs, symbols, i, end, alphas[2 * g], alphas[2 * g + 1], step, out, offset);
+                int end = segmentEnd(firstValue, i, count);
+                Reconstruction.signed(signs, symbols, i, end, alphas[2 * g], alphas[2 * g + 1], width(firstValue + i),
+                        out, offset);
                 i = end;
             }
+        }
+
+        /** End (block-relative) of the run from block position {@code i} that shares one α pair and one width. */
+        private int segmentEnd(int firstValue, int i, int count) {
+            int length = rowLength > 0 ? rowLength : groupLength;
+            long segment = (firstValue + (long) i) / length;
+            return (int) Math.min(count, (segment + 1) * length - firstValue);
+        }
+
+        /** The bucket width of value {@code index} of the tensor. */
+        private float width(int index) {
+            return rowLength > 0 ? rowWidths[index / rowLength] : step;
         }
 
         /** Value by value, literally {@link SmartDnnQuantizer#reconstruct}. */
@@ -419,7 +530,7 @@ public final class SmartDnnCodec implements WeightCodec {
                 }
                 int g = (firstValue + i) / groupLength;
                 float alpha = negative ? alphas[2 * g + 1] : alphas[2 * g];
-                out[offset + i] = SmartDnnQuantizer.reconstruct(negative, alpha, symbols[i], step);
+                out[offset + i] = SmartDnnQuantizer.reconstruct(negative, alpha, symbols[i], width(firstValue + i));
             }
             if (k != escapeCount) {
                 throw new MalformedInputException(-1, escapeCount + " escaped values but " + k + " escape symbols");

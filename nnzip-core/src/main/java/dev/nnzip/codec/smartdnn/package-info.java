@@ -28,10 +28,18 @@
  * +3–6 % on a 512×1024 linear layer, +8–12 % with wide channel scales; on i.i.d. Gaussian weights it picks the
  * uniform-equivalent candidate and ties.
  *
+ * <h2>Per-row widths ({@code smartdnn:rowsteps=true})</h2>
+ * Optional, off in the registry's instance: each row of the leading dimension whose RMS is below the tensor's gets the
+ * width {@code step·2^(−k/8)}, {@code k = round(8·log2(RMS_tensor/RMS_row))} (clamped to 0..255) (see
+ * {@link dev.nnzip.codec.smartdnn.RowSteps}), so every output channel narrower than the tensor is quantized as finely,
+ * relative to its own scale (to a sixteenth of an octave), as the tensor relative to its own. Never coarser than {@code step}: the bound is unchanged. Used by the
+ * default compression policy, where BatchNorm folding leaves filters whose channels differ in scale by several octaves.
+ *
  * <h2>Payload</h2>
  * Parameters: {@code u8 version=1, f64 eb, f32 step, u8 flags (1 = per-sign codes, 2 = zero signs elided, 4 = all α = 0
- * and not stored), varint groupLength, varint groups, [groups × (f32 α⁺, f32 α⁻)], u8 classes, [class per group:
- * stream], one Huffman length table per context} (context = class, or 2·class + sign).
+ * and not stored, 8 = per-row widths), varint groupLength, varint groups, [groups × (f32 α⁺, f32 α⁻)], [flag 8: varint
+ * rowLength (divides groupLength), u8 k per row: stream], u8 classes, [class per group: stream], one Huffman length
+ * table per context} (context = class, or 2·class + sign).
  * Block: {@code sign bits (stream, LSB first), one symbol stream per context holding the block's values of that context in
  * order, escapes}.
  *

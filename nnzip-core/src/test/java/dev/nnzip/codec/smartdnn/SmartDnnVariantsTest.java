@@ -2,6 +2,7 @@ package dev.nnzip.codec.smartdnn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nnzip.codec.Codecs;
 import dev.nnzip.codec.DecoderKind;
 import dev.nnzip.codec.EncodedTensor;
 import dev.nnzip.codec.ErrorBound;
@@ -38,7 +39,9 @@ class SmartDnnVariantsTest {
                     }
                     for (boolean perSign : new boolean[] {false, true}) {
                         boolean elide = statistic == Statistic.ZERO && !perSign;
-                        out.add(Arguments.of(statistic, perRow, classes, perSign, elide));
+                        for (boolean rowSteps : new boolean[] {false, true}) {
+                            out.add(Arguments.of(statistic, perRow, classes, perSign, elide, rowSteps));
+                        }
                     }
                 }
             }
@@ -46,10 +49,11 @@ class SmartDnnVariantsTest {
         return out.stream();
     }
 
-    @ParameterizedTest(name = "{0} perRow={1} classes={2} perSign={3} elide={4}")
+    @ParameterizedTest(name = "{0} perRow={1} classes={2} perSign={3} elide={4} rowSteps={5}")
     @MethodSource("variants")
     void everyVariantRoundTripsWithinBoundAndFastEqualsReference(Statistic statistic, boolean perRow, int classes,
-                                                                 boolean perSign, boolean elide) {
+                                                                 boolean perSign, boolean elide, boolean rowSteps) {
+        SmartDnnCodec codec = (SmartDnnCodec) Codecs.configure("smartdnn:rowsteps=" + rowSteps);
         float[] values = channelScaled(ROWS * COLS, COLS, 5);
         int[] shape = {ROWS, COLS};
         for (double rel : new double[] {1e-3, 3e-2, 0.3}) {
@@ -64,7 +68,8 @@ class SmartDnnVariantsTest {
             byte[] groupClass = Remapper.classify(rowScale, classes);
             Remapping forced = new Remapping(statistic, groupLength, alphas[0], alphas[1], classes, groupClass,
                     perSign, elide);
-            EncodedTensor t = new SmartDnnCodec().encode("t", values, shape, ErrorBound.relative(rel), BLOCK, forced);
+            EncodedTensor t = codec.encode("t", values, shape, ErrorBound.relative(rel), BLOCK, forced);
+            assertThat(codec.describe(t.parameters())).isEqualTo(rowSteps ? "smartdnn:rowsteps=true" : "smartdnn");
             float[] fast = new SmartDnnCodec().decoder(t, DecoderKind.FAST).decodeAll(Parallel.sequential());
             float[] reference = new SmartDnnCodec().decoder(t, DecoderKind.REFERENCE).decodeAll(Parallel.sequential());
             for (int i = 0; i < values.length; i++) {
