@@ -76,9 +76,9 @@ final class TunedCompression {
      * (mean cosine against the original at least {@code minMean}, and every sentence at least {@code minEach}), and
      * {@code heldOutText} (optional, e.g. the evaluation corpus) is only reported.
      */
-    static int runEmbedding(Path input, Path source, Path output, CompressionPolicy base, List<Setting> space, double minMean,
-                            double minEach, Path tokenizerJson, Path text, Path heldOutText, int sensitivitySentences,
-                            int threads, boolean json) throws Exception {
+    static int runEmbedding(Path input, Path source, Path output, CompressionPolicy base, List<Setting> space,
+                            double minMean, double minEach, Path tokenizerJson, Path text, Path heldOutText,
+                            int sensitivitySentences, int threads, boolean json) throws Exception {
         List<String> lines = TextLines.read(text);
         if (sensitivitySentences < 1 || sensitivitySentences >= lines.size()) {
             throw new IllegalArgumentException("--sensitivity-sentences must be >= 1 and leave sentences of " + text
