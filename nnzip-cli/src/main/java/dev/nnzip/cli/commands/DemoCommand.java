@@ -72,8 +72,8 @@ public final class DemoCommand implements Callable<Integer> {
             try (Parallel p = new Parallel(t)) {
                 report = ModelCompressor.compress(onnx, nnz, policy, p, ModelCompressor.Progress.NONE);
             }
-            System.out.printf("compress   %s, error bound %s of each weight's standard deviation (largest layer; smaller"
-                    + " layers finer): %s -> %s, %.2fx smaller%n", policy.codec(), policy.bound().value(),
+            System.out.printf("compress   %s, error bound %s x sqrt(layer's share of the weights) of each weight's"
+                    + " standard deviation: %s -> %s, %.2fx smaller%n", policy.codec(), policy.bound().value(),
                     Format.bytes(report.originalBytes()), Format.bytes(report.compressedBytes()), report.ratio());
             Accuracy after;
             try (Model m = Nnz.load(nnz)) {
