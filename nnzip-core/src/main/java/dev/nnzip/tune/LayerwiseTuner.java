@@ -317,12 +317,7 @@ public final class LayerwiseTuner {
                 if (pass) {
                     lo = mid;
                     if (best == null || now.report().compressedBytes() < best.report.compressedBytes()) {
-                        best = new Best();
-                        best.choice = uniform(verifier.tuned.size(), o);
-                        best.report = now.report();
-                        best.score = now.score();
-                        best.file = globalFile;
-                        Files.copy(verifier.trial, globalFile, StandardCopyOption.REPLACE_EXISTING);
+                        best = globalCandidate(verifier, uniform(verifier.tuned.size(), o), now, globalFile);
                     }
                 } else {
                     hi = mid;
@@ -335,14 +330,21 @@ public final class LayerwiseTuner {
                         + options.budget() + " when applied to every tuned tensor, and the space has no lossless"
                         + " setting to fall back to");
             }
-            Checked now = verifier.check(uniform(verifier.tuned.size(), lossless));
-            best = new Best();
-            best.choice = uniform(verifier.tuned.size(), lossless);
-            best.report = now.report();
-            best.score = now.score();
-            best.file = globalFile;
-            Files.copy(verifier.trial, globalFile, StandardCopyOption.REPLACE_EXISTING);
+            int[] choice = uniform(verifier.tuned.size(), lossless);
+            best = globalCandidate(verifier, choice, verifier.check(choice), globalFile);
         }
+        return best;
+    }
+
+    /** The verifier's last trial (just checked as {@code now}) kept as the global candidate in {@code globalFile}. */
+    private static Best globalCandidate(Verifier verifier, int[] choice, Checked now, Path globalFile)
+            throws IOException {
+        Best best = new Best();
+        best.choice = choice;
+        best.report = now.report();
+        best.score = now.score();
+        best.file = globalFile;
+        Files.copy(verifier.trial, globalFile, StandardCopyOption.REPLACE_EXISTING);
         return best;
     }
 
