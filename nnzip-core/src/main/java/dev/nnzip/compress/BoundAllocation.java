@@ -45,7 +45,7 @@ public enum BoundAllocation {
         };
     }
 
-    /** Parses {@code uniform} or {@code size}; the error lists the valid names. */
+    /** Parses {@code uniform}, {@code size} or {@code share} (any case); the error lists the valid names. */
     public static BoundAllocation parse(String text) {
         for (BoundAllocation a : values()) {
             if (a.name().equalsIgnoreCase(text)) {

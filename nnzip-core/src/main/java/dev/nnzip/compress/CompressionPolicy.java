@@ -151,11 +151,10 @@ public final class CompressionPolicy {
         biases.removeAll(parameterOperands);
         long largest = 0;
         long total = 0;
-        for (Weight w : graph.weights().values()) {
-            if (parameterOperands.contains(w.name()) && isDefaultLossy(w)) {
-                largest = Math.max(largest, Shapes.size(w.shape()));
-                total += Shapes.size(w.shape());
-            }
+        for (String name : layerWeights(graph, parameterOperands)) {
+            long n = Shapes.size(graph.weights().get(name).shape());
+            largest = Math.max(largest, n);
+            total += n;
         }
         Map<String, Choice> out = new java.util.LinkedHashMap<>();
         for (Weight w : graph.weights().values()) {
@@ -171,7 +170,10 @@ public final class CompressionPolicy {
      * a per-layer tuner chooses settings for; biases and normalization parameters are not among them.
      */
     public Set<String> layerWeights(Graph graph) {
-        Set<String> parameterOperands = parameterOperands(graph);
+        return layerWeights(graph, parameterOperands(graph));
+    }
+
+    private Set<String> layerWeights(Graph graph, Set<String> parameterOperands) {
         Set<String> out = new java.util.LinkedHashSet<>();
         for (Weight w : graph.weights().values()) {
             if (parameterOperands.contains(w.name()) && isDefaultLossy(w)) {
