@@ -18,7 +18,8 @@ import java.util.Locale;
  */
 public final class EmbeddingCosine implements QualityMetric {
     private final String name;
-    private final List<String> sentences;
+    /** The sentences, tokenized once: every candidate embeds the same ids. */
+    private final TokenBatch tokens;
     private final TextTokenizer tokenizer;
     private final int threads;
     private final double minCosine;
@@ -39,7 +40,7 @@ public final class EmbeddingCosine implements QualityMetric {
             throw new IllegalArgumentException("the per-sentence cosine floor must be <= 1, was " + minCosine);
         }
         this.name = name;
-        this.sentences = List.copyOf(sentences);
+        this.tokens = tokenizer.encode(sentences);
         this.tokenizer = tokenizer;
         this.threads = threads;
         this.minCosine = minCosine;
@@ -51,7 +52,7 @@ public final class EmbeddingCosine implements QualityMetric {
         String floor = minCosine > Double.NEGATIVE_INFINITY
                 ? String.format(Locale.ROOT, ", every sentence >= %.4g", minCosine) : "";
         return String.format(Locale.ROOT, "mean cosine x 100 against the original on %d sentences of %s%s",
-                sentences.size(), name, floor);
+                tokens.size(), name, floor);
     }
 
     @Override
@@ -71,7 +72,7 @@ public final class EmbeddingCosine implements QualityMetric {
     private float[][] embed(Model model) {
         try (TextEmbedder e = TextEmbedder.over(model, tokenizer, new SessionOptions(threads),
                 TextEmbedder.DEFAULT_BATCH)) {
-            return e.embed(sentences);
+            return e.embed(tokens);
         }
     }
 }

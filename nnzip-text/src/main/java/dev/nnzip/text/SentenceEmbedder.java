@@ -28,11 +28,16 @@ public interface SentenceEmbedder extends AutoCloseable {
      * float rounding, but it costs time).
      */
     default float[][] embed(List<String> sentences) {
-        TokenBatch all = tokenizer().encode(sentences);
-        Integer[] order = new Integer[sentences.size()];
+        return embed(tokenizer().encode(sentences));
+    }
+
+    /** {@link #embed(List)} for sentences already tokenized (all of them, unpadded rows in {@code all}). */
+    default float[][] embed(TokenBatch all) {
+        int n = all.size();
+        Integer[] order = new Integer[n];
         Arrays.setAll(order, i -> i);
         Arrays.sort(order, Comparator.comparingInt(i -> all.ids().get(i).length));
-        float[][] out = new float[sentences.size()][];
+        float[][] out = new float[n][];
         for (int from = 0; from < order.length; from += batchSize()) {
             int to = Math.min(order.length, from + batchSize());
             List<long[]> ids = new ArrayList<>(to - from);
