@@ -10,7 +10,9 @@ import dev.nnzip.onnx.OnnxImporter;
 import dev.nnzip.onnx.OnnxTensors;
 import dev.nnzip.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -86,9 +88,12 @@ public final class ActivationScalingTransform implements GraphTransform {
         Map<String, Integer> uses = GraphEdits.useCounts(graph);
         // The eligible layers of each measured activation, in graph order.
         Map<String, List<NodeProto>> layers = new LinkedHashMap<>();
+        // By identity: NodeProto.equals compares whole messages, and two identical nodes stay two layers.
+        Set<NodeProto> eligibleNodes = Collections.newSetFromMap(new IdentityHashMap<>());
         for (NodeProto node : graph.getNodeList()) {
             if (eligible(node, weights, uses, meanSquares)) {
                 layers.computeIfAbsent(node.getInput(0), k -> new ArrayList<>()).add(node);
+                eligibleNodes.add(node);
             }
         }
         List<NodeProto> nodes = new ArrayList<>();
@@ -98,11 +103,11 @@ public final class ActivationScalingTransform implements GraphTransform {
         Set<String> inserted = new HashSet<>();
         for (NodeProto node : graph.getNodeList()) {
             String x = node.getInputCount() > 0 ? node.getInput(0) : "";
-            List<NodeProto> group = layers.get(x);
-            if (group == null || !group.contains(node)) {
+            if (!eligibleNodes.contains(node)) {
                 nodes.add(node);
                 continue;
             }
+            List<NodeProto> group = layers.get(x);
             double[] s = scales(meanSquares.get(x));
             String scaled = x + "_actscaled";
             if (inserted.add(x)) { // the Mul goes right before the first layer that reads it
