@@ -1,7 +1,6 @@
 package dev.nnzip.bench;
 
 import dev.nnzip.Nnz;
-import dev.nnzip.graph.ValueInfo;
 import dev.nnzip.runtime.LatencyStats;
 import dev.nnzip.runtime.Model;
 import dev.nnzip.runtime.Session;
@@ -19,8 +18,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * Latency of nnzip vs ONNX Runtime on the same models, inputs and thread counts, interleaved in one process so both see
- * the same machine state. Prints a Markdown table for docs/BENCHMARKS.md.
+ * Latency of nnzip vs ONNX Runtime on the same models, inputs and thread counts, alternating in one process so both see
+ * the same machine state, never with both engines' sessions open at once. Prints a Markdown table for
+ * docs/BENCHMARKS.md.
  *
  * <pre>java --add-modules jdk.incubator.vector -jar nnzip-bench/target/nnzip-bench.jar latency models/*.onnx MINILM.onnx \
  *     --batch 1,32 --threads 1,2 --seq 20,128</pre>
@@ -62,11 +62,9 @@ final class LatencyCompare implements Callable<Integer> {
                 boolean tokens = m.inputs().stream().anyMatch(v -> v.dtype() != null && v.dtype() != DType.FLOAT);
                 List<Integer> seqs = tokens ? sequences : List.of(0);
                 for (int t : threads) {
-                    try (Session s = m.newSession(new SessionOptions(t)); OrtRunner ort = new OrtRunner(model, t)) {
-                        for (int batch : batches) {
-                            for (int seq : seqs) {
-                                row(model, m.inputs(), s, ort, batch, seq, t);
-                            }
+                    for (int batch : batches) {
+                        for (int seq : seqs) {
+                            row(model, m, batch, seq, t);
                         }
                     }
                 }
@@ -75,9 +73,9 @@ final class LatencyCompare implements Callable<Integer> {
         return 0;
     }
 
-    /** Runs {@code body} at least {@link #warmup} times and for at least {@link #warmupSeconds}. */
-    private void warmUp(ThrowingRunnable body) throws Exception {
-        long end = System.nanoTime() + (long) (warmupSeconds * 1e9);
+    /** Runs {@code body} at least {@link #warmup} times and for at least {@code seconds}. */
+    private void warmUp(double seconds, ThrowingRunnable body) throws Exception {
+        long end = System.nanoTime() + (long) (seconds * 1e9);
         for (int i = 0; i < warmup || System.nanoTime() < end; i++) {
             body.run();
         }
@@ -88,37 +86,45 @@ final class LatencyCompare implements Callable<Integer> {
         void run() throws Exception;
     }
 
-    private void row(Path model, List<ValueInfo> inputs, Session s, OrtRunner ort, int batch, int seq, int t)
-            throws Exception {
-        Map<String, Tensor> feed = SyntheticInputs.forModel(inputs, batch, Math.max(seq, 1), Map.of(), 1);
-        ort.setInputs(feed);
-        // Alternate engines in rounds so drift on a shared machine hits both alike. Within a round each engine runs a
-        // block of consecutive runs: interleaving single runs would time nnzip while ONNX Runtime's intra-op threads
-        // still spin-wait after their run (its default), which halves nnzip's multi-threaded speed (measured).
+    /**
+     * One configuration. The engines alternate in rounds so drift on a shared machine hits both alike, and each round
+     * opens its engine's session afresh and closes it after its block of runs: only one engine's threads exist while
+     * the other is timed. Both engines' intra-op threads spin-wait for a while after a run (ONNX Runtime's default, and
+     * nnzip's {@code Parallel}); with both sessions open, each engine's first runs of a block, or with single runs
+     * interleaved every run, were timed against the other's spinning threads (measured: MobileNetV2 batch 1 on 2
+     * threads 0.78 ms with an idle ONNX Runtime session open, 0.49 ms alone).
+     */
+    private void row(Path model, Model m, int batch, int seq, int t) throws Exception {
+        Map<String, Tensor> feed = SyntheticInputs.forModel(m.inputs(), batch, Math.max(seq, 1), Map.of(), 1);
         int rounds = 5;
-        double[] nn = new double[runs];
-        double[] ox = new double[runs];
-        warmUp(() -> s.run(feed));
-        warmUp(ort::run);
-        int per = runs / rounds;
-        int k = 0;
+        int per = Math.max(1, runs / rounds);
+        double[] nn = new double[per * rounds];
+        double[] ox = new double[per * rounds];
         for (int r = 0; r < rounds; r++) {
-            for (int i = 0; i < per; i++) {
-                long t0 = System.nanoTime();
-                s.run(feed);
-                nn[k + i] = (System.nanoTime() - t0) / 1e6;
+            // The first round warms the JIT (and ONNX Runtime's arenas) up fully; later rounds only refill caches.
+            double warmSeconds = r == 0 ? warmupSeconds : Math.min(0.3, warmupSeconds);
+            try (Session s = m.newSession(new SessionOptions(t))) {
+                warmUp(warmSeconds, () -> s.run(feed));
+                time(per, r * per, nn, () -> s.run(feed));
             }
-            for (int i = 0; i < per; i++) {
-                long t0 = System.nanoTime();
-                ort.run();
-                ox[k + i] = (System.nanoTime() - t0) / 1e6;
+            try (OrtRunner ort = new OrtRunner(model, t)) {
+                ort.setInputs(feed);
+                warmUp(warmSeconds, ort::run);
+                time(per, r * per, ox, ort::run);
             }
-            k += per;
         }
-        LatencyStats a = LatencyStats.of(java.util.Arrays.copyOf(nn, k));
-        LatencyStats b = LatencyStats.of(java.util.Arrays.copyOf(ox, k));
+        LatencyStats a = LatencyStats.of(nn);
+        LatencyStats b = LatencyStats.of(ox);
         System.out.printf(Locale.ROOT, "| %s | %d | %s | %d | %.3f ms | %.3f ms | %.3f ms | %.3f ms | %.2f× |%n",
                 model.getFileName(), batch, seq == 0 ? "-" : Integer.toString(seq), t, a.medianMs(), a.p90Ms(),
                 b.medianMs(), b.p90Ms(), a.medianMs() / b.medianMs());
+    }
+
+    private static void time(int count, int offset, double[] ms, ThrowingRunnable body) throws Exception {
+        for (int i = 0; i < count; i++) {
+            long t0 = System.nanoTime();
+            body.run();
+            ms[offset + i] = (System.nanoTime() - t0) / 1e6;
+        }
     }
 }

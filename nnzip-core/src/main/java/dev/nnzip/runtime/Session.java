@@ -37,6 +37,8 @@ public final class Session implements AutoCloseable {
     private long peakActivationBytes;
     /** Per weight index: the compressed table a row Gather reads without decoding it whole, else null. */
     private final NnzWeight[] rowTables;
+    /** Null unless profiling was asked for. */
+    private final OpProfile profile;
     /** Per step: the weights of the next step that reads any (decoded whole), the prefetch hint given at that step. */
     private final int[][] lookahead;
 
@@ -49,6 +51,13 @@ public final class Session implements AutoCloseable {
         this.rowTables = rowTables(model, plan, memory);
         this.lookahead = lookahead(plan, rowTables);
         this.ctx = new ExecContext(parallel);
+        this.profile = options.profile()
+                ? new OpProfile(plan.steps().stream().map(ExecutionPlan.Step::node).toList()) : null;
+    }
+
+    /** The per-node kernel times of this session's runs, if it was opened {@link SessionOptions#withProfiling}. */
+    public java.util.Optional<OpProfile> profile() {
+        return java.util.Optional.ofNullable(profile);
     }
 
     /** Runs the model on {@code inputs} (by name) and returns every graph output by name, in declared order. */
@@ -82,6 +91,7 @@ public final class Session implements AutoCloseable {
                     in[i] = s < 0 ? null : values[s];
                 }
                 Tensor[] out;
+                long started = profile == null ? 0 : System.nanoTime();
                 if (rowTable != null) {
                     try (RowGather.Rows rows = RowGather.gather(rowTable, in[1], model.weightAccounting())) {
                         in[0] = activations.external(rows.table());
@@ -92,6 +102,9 @@ public final class Session implements AutoCloseable {
                     }
                 } else {
                     out = execute(step, in);
+                }
+                if (profile != null) {
+                    profile.record(k, System.nanoTime() - started);
                 }
                 int[] outSlots = step.outputs();
                 for (int i = 0; i < outSlots.length; i++) {

@@ -7,12 +7,17 @@ import dev.nnzip.runtime.weights.MemoryMode;
  *
  * @param threads worker threads for kernels (1 = everything on the caller's thread)
  * @param memory  when decoded weights exist; null = the model's default (eager for .onnx, prefetch for .nnz)
+ * @param profile time every node's kernel ({@link Session#profile()})
  */
-public record SessionOptions(int threads, MemoryMode memory) {
+public record SessionOptions(int threads, MemoryMode memory, boolean profile) {
     public SessionOptions {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, was " + threads);
         }
+    }
+
+    public SessionOptions(int threads, MemoryMode memory) {
+        this(threads, memory, false);
     }
 
     public SessionOptions(int threads) {
@@ -24,10 +29,14 @@ public record SessionOptions(int threads, MemoryMode memory) {
     }
 
     public SessionOptions withThreads(int n) {
-        return new SessionOptions(n, memory);
+        return new SessionOptions(n, memory, profile);
     }
 
     public SessionOptions withMemory(MemoryMode mode) {
-        return new SessionOptions(threads, mode);
+        return new SessionOptions(threads, mode, profile);
+    }
+
+    public SessionOptions withProfiling(boolean on) {
+        return new SessionOptions(threads, memory, on);
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.nnzip.Nnz;
 import dev.nnzip.runtime.LatencyStats;
 import dev.nnzip.runtime.Model;
+import dev.nnzip.runtime.OpProfile;
 import dev.nnzip.runtime.ProcessMemory;
 import dev.nnzip.runtime.Session;
 import dev.nnzip.runtime.SessionOptions;
@@ -14,6 +15,7 @@ import dev.nnzip.tensor.Tensor;
 import dev.nnzip.tensor.io.Npy;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -58,10 +60,15 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
 
-    /** The figures, as printed and as JSON. */
+    @Option(names = "--profile", paramLabel = "N", description = "time every node over the measured runs and list the "
+            + "N slowest nodes and all operator types (the clock reads add a little to the latency)")
+    Integer profileTop;
+
+    /** The figures, as printed and as JSON; the profile lists are null unless {@code --profile} was given. */
     public record Result(String model, String memoryMode, int threads, double loadMs, double firstResultMs,
                          double p50Ms, double p90Ms, int runs, long storedWeightBytes, long decodedWeightBytes,
-                         long peakWeightBytes, long peakActivationBytes, long peakRssBytes, String heap) {
+                         long peakWeightBytes, long peakActivationBytes, long peakRssBytes, String heap,
+                         List<OpProfile.OpTypeTime> profileByOpType, List<OpProfile.NodeTime> profileSlowestNodes) {
     }
 
     @Override
@@ -70,8 +77,12 @@ public final class BenchCommand implements Callable<Integer> {
         MemoryMode mode = memory == null ? null : MemoryMode.parse(memory);
         try (Model m = mode == null ? Nnz.load(model) : Nnz.load(model, mode)) {
             double loadMs = (System.nanoTime() - t0) / 1e6;
+            if (profileTop != null && profileTop < 1) {
+                throw new IllegalArgumentException("--profile takes the number of nodes to list (>= 1), was "
+                        + profileTop);
+            }
             SessionOptions options = (threads == null ? SessionOptions.defaults() : new SessionOptions(threads))
-                    .withMemory(mode);
+                    .withMemory(mode).withProfiling(profileTop != null);
             Map<String, Tensor> feed = new LinkedHashMap<>();
             for (var e : inputs.entrySet()) {
                 feed.put(e.getKey(), Npy.read(e.getValue()));
@@ -83,11 +94,18 @@ public final class BenchCommand implements Callable<Integer> {
             try (Session s = m.newSession(options)) {
                 s.run(in);
                 double firstMs = (System.nanoTime() - t0) / 1e6;
-                LatencyStats lat = LatencyStats.measure(warmup, runs, () -> s.run(in));
+                for (int i = 0; i < warmup; i++) {
+                    s.run(in);
+                }
+                s.profile().ifPresent(OpProfile::reset); // profile the measured runs only, not the JIT's warm-up
+                LatencyStats lat = LatencyStats.measure(0, runs, () -> s.run(in));
+                OpProfile profile = s.profile().orElse(null);
                 Result r = new Result(model.getFileName().toString(), s.memory().toString(), options.threads(),
                         loadMs, firstMs, lat.medianMs(), lat.p90Ms(), lat.runs(), m.storedWeightBytes(),
                         m.decodedWeightBytes(), m.weightAccounting().peakBytes(), s.peakActivationBytes(),
-                        ProcessMemory.peakRssBytes(), ProcessMemory.heapSetting());
+                        ProcessMemory.peakRssBytes(), ProcessMemory.heapSetting(),
+                        profile == null ? null : profile.byOpType(),
+                        profile == null ? null : profile.byNode().stream().limit(profileTop).toList());
                 print(r);
             }
         }
@@ -109,5 +127,25 @@ public final class BenchCommand implements Callable<Integer> {
                 Format.bytes(r.peakWeightBytes()));
         System.out.printf("activations        peak %s%n", Format.bytes(r.peakActivationBytes()));
         System.out.printf("process peak RSS   %s (VmHWM) with %s%n", Format.bytes(r.peakRssBytes()), r.heap());
+        if (r.profileByOpType() != null) {
+            printProfile(r);
+        }
+    }
+
+    /** Per op type, then the slowest nodes: milliseconds per run and share of the kernels' total. */
+    private static void printProfile(Result r) {
+        double total = r.profileByOpType().stream().mapToLong(OpProfile.OpTypeTime::nanos).sum();
+        double perRun = 1e6 * r.runs();
+        System.out.printf("%nkernel time per run by operator type (%.3f ms in kernels)%n", total / perRun);
+        System.out.printf("%-28s %6s %10s %7s%n", "op type", "nodes", "ms/run", "share");
+        for (OpProfile.OpTypeTime t : r.profileByOpType()) {
+            System.out.printf("%-28s %6d %10.4f %6.1f%%%n", t.opType(), t.nodes(), t.nanos() / perRun,
+                    100 * t.nanos() / total);
+        }
+        System.out.printf("%nslowest nodes%n%-40s %-20s %10s %7s%n", "node", "op type", "ms/run", "share");
+        for (OpProfile.NodeTime t : r.profileSlowestNodes()) {
+            System.out.printf("%-40s %-20s %10.4f %6.1f%%%n", Format.abbreviate(t.node(), 40), t.opType(),
+                    t.nanos() / perRun, 100 * t.nanos() / total);
+        }
     }
 }

@@ -291,14 +291,10 @@ public final class CompressCommand implements Callable<Integer> {
         System.out.printf("%-40s %-9s %-18s %10s %10s %7s %12s%n", "tensor", "codec", "shape", "raw", "stored",
                 "bits/w", "max |w-w'|");
         for (var t : r.tensors()) {
-            System.out.printf("%-40s %-9s %-18s %10s %10s %7.2f %12.3g%n", abbreviate(t.name(), 40), t.codec(),
+            System.out.printf("%-40s %-9s %-18s %10s %10s %7.2f %12.3g%n", Format.abbreviate(t.name(), 40), t.codec(),
                     Arrays.toString(t.shape()), Format.bytes(t.rawBytes()), Format.bytes(t.storedBytes()),
                     t.bitsPerWeight(), t.maxAbsError());
         }
-    }
-
-    static String abbreviate(String s, int n) {
-        return s.length() <= n ? s : "..." + s.substring(s.length() - n + 3);
     }
 
     private String toJson(CompressionReport r) throws Exception {

@@ -23,4 +23,9 @@ final class Format {
     static String millis(double ms) {
         return String.format(Locale.ROOT, "%.3f ms", ms);
     }
+
+    /** {@code s} cut to its last {@code n} characters behind "..." (names differ at their ends: layer.5.output...). */
+    static String abbreviate(String s, int n) {
+        return s.length() <= n ? s : "..." + s.substring(s.length() - n + 3);
+    }
 }

@@ -67,7 +67,7 @@ public final class InspectCommand implements Callable<Integer> {
                     "bits/w", "ratio", "max |w-w'|", "blocks");
             for (NnzTensor t : f.tensors().values()) {
                 System.out.printf("%-40s %-9s %-18s %11.3g %7.2f %7.2fx %11.3g %6d%n",
-                        CompressCommand.abbreviate(t.name(), 40), spec(t), Arrays.toString(t.shape()),
+                        Format.abbreviate(t.name(), 40), spec(t), Arrays.toString(t.shape()),
                         t.errorBound(), bitsPerWeight(t), ratio(t), t.maxError(), t.blocks().size());
             }
         }

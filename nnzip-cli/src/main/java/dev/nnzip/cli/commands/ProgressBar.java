@@ -21,7 +21,7 @@ final class ProgressBar {
         }
         int filled = (int) ((long) WIDTH * done / total);
         out.printf("\r%s [%s%s] %d/%d %.1fs %-40s", label, "#".repeat(filled), " ".repeat(WIDTH - filled), done, total,
-                (System.nanoTime() - start) / 1e9, CompressCommand.abbreviate(item, 40));
+                (System.nanoTime() - start) / 1e9, Format.abbreviate(item, 40));
         drawn = true;
     }
 

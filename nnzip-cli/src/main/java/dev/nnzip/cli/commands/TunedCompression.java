@@ -148,7 +148,7 @@ final class TunedCompression {
                 r.baseline() - r.globalCalibrated(), unit, r.globalHeldOutLoss(), unit, r.gainOverGlobal());
         for (var c : r.choices()) {
             System.out.printf(Locale.ROOT, "  %-40s %-22s %10s  sensitivity %.4g%n",
-                    CompressCommand.abbreviate(c.name(), 40), c.setting().label(), Format.bytes(c.encodedBytes()),
+                    Format.abbreviate(c.name(), 40), c.setting().label(), Format.bytes(c.encodedBytes()),
                     c.sensitivity());
         }
         return 0;
