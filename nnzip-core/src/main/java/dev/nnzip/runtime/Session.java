@@ -72,7 +72,7 @@ public final class Session implements AutoCloseable {
         ActivationTracker activations = new ActivationTracker();
         inputs.values().forEach(activations::external);
         List<ExecutionPlan.Step> steps = plan.steps();
-        try {
+        try (Parallel.Section section = parallel.section()) { // workers stay awake between this run's forks
             for (int k = 0; k < steps.size(); k++) {
                 ExecutionPlan.Step step = steps.get(k);
                 int rw = step.rowGatherWeight();

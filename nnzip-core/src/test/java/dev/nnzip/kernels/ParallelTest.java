@@ -129,6 +129,37 @@ class ParallelTest {
         assertThat(mine).as("workers of an unreachable Parallel").noneMatch(Thread::isAlive);
     }
 
+    @Test
+    void callsInsideAndAfterSectionsRunEveryIndexOnce() throws InterruptedException {
+        try (Parallel p = new Parallel(2)) {
+            AtomicIntegerArray hits = new AtomicIntegerArray(100);
+            for (int round = 0; round < 3; round++) {
+                try (Parallel.Section section = p.section()) {
+                    for (int call = 0; call < 10; call++) {
+                        p.forRange(100, 1, (from, to) -> {
+                            for (int i = from; i < to; i++) {
+                                hits.incrementAndGet(i);
+                            }
+                        });
+                    }
+                    section.close(); // closing twice must not close a second section
+                }
+                Thread.sleep(2); // past the short spin window: the workers park and the next call wakes them
+            }
+            p.forRange(100, 1, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    hits.incrementAndGet(i);
+                }
+            });
+            for (int i = 0; i < 100; i++) {
+                assertThat(hits.get(i)).isEqualTo(31);
+            }
+        }
+        try (Parallel.Section none = Parallel.sequential().section()) {
+            assertThat(none).isNotNull();
+        }
+    }
+
     private static void dropUnclosedInstance() {
         new Parallel(2).forRange(8, 1, (from, to) -> { });
     }
