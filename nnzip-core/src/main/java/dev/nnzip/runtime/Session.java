@@ -37,6 +37,8 @@ public final class Session implements AutoCloseable {
     private long peakActivationBytes;
     /** Per weight index: the compressed table a row Gather reads without decoding it whole, else null. */
     private final NnzWeight[] rowTables;
+    /** Per step, bit i: input i is an activation whose last reader is this step (read once by it). */
+    private final long[] dyingInputs;
     /** Null unless profiling was asked for. */
     private final OpProfile profile;
     /** Per step: the weights of the next step that reads any (decoded whole), the prefetch hint given at that step. */
@@ -50,6 +52,7 @@ public final class Session implements AutoCloseable {
         this.weights = model.weightStore(memory, parallel);
         this.rowTables = rowTables(model, plan, memory);
         this.lookahead = lookahead(plan, rowTables);
+        this.dyingInputs = dyingInputs(plan);
         this.ctx = new ExecContext(parallel);
         this.profile = options.profile()
                 ? new OpProfile(plan.steps().stream().map(ExecutionPlan.Step::node).toList()) : null;
@@ -101,7 +104,12 @@ public final class Session implements AutoCloseable {
                         activations.forgetExternal(in[0]);
                     }
                 } else {
-                    out = execute(step, in);
+                    ctx.overwritable(overwritable(dyingInputs[k], in, activations));
+                    try {
+                        out = execute(step, in);
+                    } finally {
+                        ctx.overwritable(0);
+                    }
                 }
                 if (profile != null) {
                     profile.record(k, System.nanoTime() - started);
@@ -171,6 +179,48 @@ public final class Session implements AutoCloseable {
             }
         }
         return hints;
+    }
+
+    /**
+     * Activation planning's in-place part (issue 4): an element-wise node may write its output over an input that dies
+     * with it. Decided from the plan's liveness ({@link #dyingInputs}) and, at run time, from the buffers themselves: a
+     * view (Reshape, Identity...) may still share the array with a live value, and a weight or a caller's input is
+     * never written.
+     */
+    private static long overwritable(long dying, Tensor[] in, ActivationTracker activations) {
+        long mask = 0;
+        for (int i = 0; dying != 0 && i < in.length; i++, dying >>>= 1) {
+            if ((dying & 1) != 0 && in[i] != null && activations.soleOwner(in[i]) && !sharedWithOther(in, i)) {
+                mask |= 1L << i;
+            }
+        }
+        return mask;
+    }
+
+    private static boolean sharedWithOther(Tensor[] in, int i) {
+        for (int j = 0; j < in.length; j++) {
+            if (j != i && in[j] != null && in[j].data() == in[i].data()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static long[] dyingInputs(ExecutionPlan plan) {
+        List<ExecutionPlan.Step> steps = plan.steps();
+        long[] dying = new long[steps.size()];
+        for (int k = 0; k < steps.size(); k++) {
+            int[] ins = steps.get(k).inputs();
+            int[] frees = steps.get(k).freeAfter();
+            for (int i = 0; i < Math.min(ins.length, Long.SIZE); i++) {
+                int slot = ins[i];
+                if (slot >= 0 && Arrays.stream(frees).anyMatch(f -> f == slot)
+                        && Arrays.stream(ins).filter(x -> x == slot).count() == 1) {
+                    dying[k] |= 1L << i;
+                }
+            }
+        }
+        return dying;
     }
 
     private Tensor[] execute(ExecutionPlan.Step step, Tensor[] in) {
@@ -254,6 +304,12 @@ public final class Session implements AutoCloseable {
             if (t != null) {
                 external.remove(t.data());
             }
+        }
+
+        /** True when {@code t}'s array is an activation that no other live value shares. */
+        boolean soleOwner(Tensor t) {
+            Object data = t.data();
+            return !external.contains(data) && Integer.valueOf(1).equals(refs.get(data));
         }
 
         void produced(Tensor t) {

@@ -37,7 +37,7 @@ final class Arithmetic {
             if (legacy && axis != Long.MIN_VALUE) {
                 b = b.reshape(alignLegacy(a.rank(), b.shape(), axis));
             }
-            return new Tensor[] {op.apply(a, b, ctx.parallel())};
+            return new Tensor[] {op.apply(a, b, ctx.parallel(), ctx.mayOverwrite(0), ctx.mayOverwrite(1))};
         };
     }
 

@@ -3,6 +3,7 @@ package dev.nnzip.ops.math;
 import dev.nnzip.kernels.Parallel;
 import dev.nnzip.tensor.DType;
 import dev.nnzip.tensor.Tensor;
+import java.util.Arrays;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.LongBinaryOperator;
 
@@ -57,12 +58,26 @@ public final class BinaryOp {
 
     /** {@code a op b} with multidirectional broadcasting; a and b must have the same type. */
     public Tensor apply(Tensor a, Tensor b, Parallel parallel) {
+        return apply(a, b, parallel, false, false);
+    }
+
+    /** As {@link #apply(Tensor, Tensor, Parallel)}, possibly in place (see the plan form). */
+    public Tensor apply(Tensor a, Tensor b, Parallel parallel, boolean overwriteA, boolean overwriteB) {
         Elementwise.requireSameType(name, a, b);
-        return apply(a, b, Broadcast.of(a.shape(), b.shape()), parallel);
+        return apply(a, b, Broadcast.of(a.shape(), b.shape()), parallel, overwriteA, overwriteB);
     }
 
     /** {@code a op b} over a prepared broadcast plan (inputs in plan order); the result has a's type. */
     public Tensor apply(Tensor a, Tensor b, Broadcast plan, Parallel parallel) {
+        return apply(a, b, plan, parallel, false, false);
+    }
+
+    /**
+     * As {@link #apply(Tensor, Tensor, Broadcast, Parallel)}; a float result may be written over a's (else b's) array
+     * when that operand may be overwritten and already has the result's shape. Then every output element sits where
+     * the operand's element it reads sits, so each is read before it is written.
+     */
+    public Tensor apply(Tensor a, Tensor b, Broadcast plan, Parallel parallel, boolean overwriteA, boolean overwriteB) {
         DType type = a.dtype();
         int as = plan.innerStride(0);
         int bs = plan.innerStride(1);
@@ -72,7 +87,8 @@ public final class BinaryOp {
                 FloatSegmentKernel k = require(f32, type);
                 float[] x = a.floats();
                 float[] y = b.floats();
-                float[] o = new float[n];
+                float[] o = overwriteA && Arrays.equals(a.shape(), plan.shape()) ? x
+                        : overwriteB && Arrays.equals(b.shape(), plan.shape()) ? y : new float[n];
                 plan.forEachSegment(parallel, Elementwise.MIN_CHUNK, (off, oi, len) -> {
                     k.apply(x, off[0], as, y, off[1], bs, o, oi, len);
                     HalfPrecision.roundInPlace(type, o, oi, oi + len);

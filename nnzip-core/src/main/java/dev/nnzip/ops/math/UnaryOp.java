@@ -64,10 +64,19 @@ public final class UnaryOp {
 
     /** This op as a kernel of one input. */
     public OpKernel kernel() {
-        return (inputs, ctx) -> new Tensor[] {apply(Elementwise.requireInput(name, inputs, 0, "X"), ctx.parallel())};
+        return (inputs, ctx) -> new Tensor[] {apply(Elementwise.requireInput(name, inputs, 0, "X"), ctx.parallel(),
+                ctx.mayOverwrite(0))};
     }
 
     public Tensor apply(Tensor x, Parallel parallel) {
+        return apply(x, parallel, false);
+    }
+
+    /**
+     * {@code op(x)}; with {@code inPlace} the result is written over x's array (allowed: every element is read before
+     * the same element is written).
+     */
+    public Tensor apply(Tensor x, Parallel parallel, boolean inPlace) {
         DType type = x.dtype();
         int n = x.size();
         Object out = switch (type.storage()) {
@@ -76,7 +85,7 @@ public final class UnaryOp {
                     throw unsupported(type);
                 }
                 float[] in = x.floats();
-                float[] o = new float[n];
+                float[] o = inPlace ? in : new float[n];
                 parallel.forRange(n, minChunk, (from, to) -> {
                     f32.apply(in, o, from, to);
                     HalfPrecision.roundInPlace(type, o, from, to);
@@ -88,7 +97,7 @@ public final class UnaryOp {
                     throw unsupported(type);
                 }
                 double[] in = x.doubles();
-                double[] o = new double[n];
+                double[] o = inPlace ? in : new double[n];
                 parallel.forRange(n, minChunk, (from, to) -> {
                     for (int i = from; i < to; i++) {
                         o[i] = f64.applyAsDouble(in[i]);
@@ -102,7 +111,7 @@ public final class UnaryOp {
                 }
                 LongUnaryOperator f = i64.forType(type);
                 long[] in = x.longs();
-                long[] o = new long[n];
+                long[] o = inPlace ? in : new long[n];
                 parallel.forRange(n, minChunk, (from, to) -> {
                     for (int i = from; i < to; i++) {
                         o[i] = f.applyAsLong(in[i]);
