@@ -141,6 +141,12 @@ public final class CompressCommand implements Callable<Integer> {
                     + " activations on), the rest verify candidates (default ${DEFAULT-VALUE})")
     int sensitivitySentences;
 
+    @Option(names = "--ladder-steps-per-octave", paramLabel = "N",
+            description = "with a tuner: candidate bounds per doubling of the bound, 1..16 (default 2 for bounds"
+                    + " relative to the standard deviation, 0.025..0.8; 1 for range-relative ones, 0.25 %%..16 %%); finer"
+                    + " ladders spend the budget more exactly and take longer")
+    Integer ladderStepsPerOctave;
+
     static final String DEFAULT_CODEC = CompressionPolicy.DEFAULT_CODEC;
     static final String DEFAULT_BOUND = "0.26"; // CompressionPolicy.DEFAULT_BOUND (an annotation needs a constant)
     static final String DEFAULT_RELATIVE_TO = "std";
@@ -205,8 +211,9 @@ public final class CompressCommand implements Callable<Integer> {
     private int tune(Path source, CompressionPolicy policy, int workers) throws Exception {
         // Candidate bounds of the same kind as --relative-to, so the tuner's global start is a setting the plain
         // command can also write.
-        var space = relativeTo.equals("std") && !absolute ? LayerwiseTuner.Options.stdLadder(codec)
-                : LayerwiseTuner.Options.ladder(codec);
+        boolean std = relativeTo.equals("std") && !absolute;
+        int steps = ladderStepsPerOctave != null ? ladderStepsPerOctave : std ? 2 : 1;
+        var space = std ? LayerwiseTuner.Options.stdLadder(codec, steps) : LayerwiseTuner.Options.ladder(codec, steps);
         if (maxAccuracyDrop != null) {
             return TunedCompression.run(input, source, output, policy, space, maxAccuracyDrop, datasetOptions,
                     sensitivityImages, calibrationImages, dropMarginZ, workers, json);

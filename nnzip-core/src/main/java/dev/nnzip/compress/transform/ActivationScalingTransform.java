@@ -39,6 +39,15 @@ import java.util.Set;
  * {@code x} (a residual connection) still read {@code x}. A weight that another node also reads is left alone, and so
  * is an activation whose every layer is. The statistics come from {@link ActivationStatistics} on calibration inputs;
  * the codec's error bound then holds for the scaled weights, the ones the rewritten graph computes with.
+ *
+ * <p>Embedding tables ({@code tables=true}): a lookup {@code y = Gather(E, t)} along axis 0 is the MatMul
+ * {@code onehot(t) E}, whose input channel {@code k} has {@code E[x_k²] = p_k}, the frequency of index {@code k}; so
+ * the same optimum scales row {@code k} of the table by {@code s_k ∝ p_k^(alpha/2)}, and the rows of frequent tokens
+ * get a finer grid than the rows of rare ones. The input cannot be divided by {@code s} before a lookup, so the
+ * rewrite divides after it, with a second lookup into a {@code [rows, 1]} table of {@code 1/s}:
+ * {@code y = Gather(diag(s) E, t) · Gather(1/s, t)}. The frequencies are counted on the calibration inputs with
+ * add-one (Laplace) smoothing, {@code p_k = (c_k + 1) / (N + rows)}: a row never looked up in calibration is not
+ * thereby worthless (unseen tokens occur in other text), it is weighted as if seen once.
  */
 public final class ActivationScalingTransform implements GraphTransform {
     public static final String NAME = "actscale";
@@ -49,19 +58,27 @@ public final class ActivationScalingTransform implements GraphTransform {
     private final CalibrationInputs calibration;
     private final double alpha;
     private final int threads;
+    private final boolean tables;
+
+    /** The MatMul/Gemm rewrite only ({@code tables=false}). */
+    public ActivationScalingTransform(CalibrationInputs calibration, double alpha, int threads) {
+        this(calibration, alpha, threads, false);
+    }
 
     /**
      * @param calibration the model inputs the activations are measured on
      * @param alpha       0 = no scaling, 1 = the rate-distortion optimum {@code s_k ∝ sqrt(E[x_k²])}
      * @param threads     threads for the measuring runs
+     * @param tables      also scale the rows of embedding tables by how often calibration looks them up
      */
-    public ActivationScalingTransform(CalibrationInputs calibration, double alpha, int threads) {
+    public ActivationScalingTransform(CalibrationInputs calibration, double alpha, int threads, boolean tables) {
         if (!(alpha >= 0 && alpha <= 1)) {
             throw new IllegalArgumentException(NAME + ": alpha must be in [0, 1], was " + alpha);
         }
         this.calibration = java.util.Objects.requireNonNull(calibration, "calibration");
         this.alpha = alpha;
         this.threads = threads;
+        this.tables = tables;
     }
 
     @Override
@@ -77,9 +94,74 @@ public final class ActivationScalingTransform implements GraphTransform {
     @Override
     public Result apply(ModelProto model, Map<String, Weight> weights) {
         Graph imported = OnnxImporter.convert(model, weights);
+        List<Map<String, Tensor>> feeds = calibration.feeds(imported);
         Map<String, double[]> meanSquares = ActivationStatistics.meanSquares(imported,
-                ActivationStatistics.layerInputs(imported), calibration.feeds(imported), threads);
-        return apply(model, weights, meanSquares);
+                ActivationStatistics.layerInputs(imported), feeds, threads);
+        Result layers = apply(model, weights, meanSquares);
+        if (!tables) {
+            return layers;
+        }
+        Map<String, long[]> counts = ActivationStatistics.rowCounts(imported, ActivationStatistics.tables(imported),
+                feeds, threads);
+        Result both = scaleTables(layers.model(), weights, counts);
+        List<String> log = new ArrayList<>(layers.log());
+        log.addAll(both.log());
+        return new Result(both.model(), log);
+    }
+
+    /**
+     * The table rewrite (see the class documentation) for each table of {@code counts} (table name → lookups per
+     * row): {@code y = Gather(E, t)} becomes {@code Mul(Gather(diag(s) E, t), Gather(1/s, t))}.
+     */
+    Result scaleTables(ModelProto model, Map<String, Weight> weights, Map<String, long[]> counts) {
+        List<NodeProto> nodes = new ArrayList<>();
+        List<TensorProto> added = new ArrayList<>();
+        Set<String> replaced = new HashSet<>();
+        List<String> log = new ArrayList<>();
+        for (NodeProto node : model.getGraph().getNodeList()) {
+            long[] c = node.getOpType().equals("Gather") && node.getInputCount() == 2
+                    ? counts.get(node.getInput(0)) : null;
+            if (c == null || replaced.contains(node.getInput(0))) {
+                nodes.add(node);
+                continue;
+            }
+            String table = node.getInput(0);
+            String y = node.getOutput(0);
+            double[] s = scales(oneHotMeanSquares(c));
+            float[] inv = new float[s.length];
+            for (int k = 0; k < s.length; k++) {
+                inv[k] = (float) (1 / s[k]);
+            }
+            String inverse = table + "_rowscale_inv";
+            added.add(OnnxTensors.toProto(table, scaleWeight(weights.get(table).decode(), s, false)));
+            added.add(OnnxTensors.toProto(inverse, Tensor.of(inv, s.length, 1)));
+            replaced.add(table);
+            nodes.add(node.toBuilder().setOutput(0, y + "_rowscaled").build());
+            nodes.add(NodeProto.newBuilder().setOpType("Gather").setName(node.getName() + "_rowscale")
+                    .addInput(inverse).addInput(node.getInput(1)).addOutput(y + "_rowscale").build());
+            nodes.add(NodeProto.newBuilder().setOpType("Mul").setName(node.getName() + "_rowscale_mul")
+                    .addInput(y + "_rowscaled").addInput(y + "_rowscale").addOutput(y).build());
+            long seen = java.util.Arrays.stream(c).filter(v -> v > 0).count();
+            log.add(String.format(Locale.ROOT, "%s: %d rows, %d looked up in calibration (%d lookups), scales"
+                    + " %.3g..%.3g", table, c.length, seen, java.util.Arrays.stream(c).sum(), min(s), max(s)));
+        }
+        return new Result(GraphEdits.withNodes(model, nodes, added, replaced), log);
+    }
+
+    /**
+     * {@code E[x_k²]} of the one-hot input of a lookup, row {@code k} looked up {@code c_k} times in {@code N}: the
+     * add-one (Laplace) estimate of its frequency, {@code (c_k + 1) / (N + rows)}, so no row's weight is zero.
+     */
+    static double[] oneHotMeanSquares(long[] counts) {
+        double total = counts.length;
+        for (long c : counts) {
+            total += c;
+        }
+        double[] p = new double[counts.length];
+        for (int k = 0; k < counts.length; k++) {
+            p[k] = (counts[k] + 1) / total;
+        }
+        return p;
     }
 
     /** The rewrite with given statistics (per activation, {@code E[x_k²]} per channel). */

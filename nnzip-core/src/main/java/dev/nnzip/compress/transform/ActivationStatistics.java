@@ -46,6 +46,79 @@ public final class ActivationStatistics {
     }
 
     /**
+     * The embedding tables among the weights, by name, each with the value holding its row indices: the data of a
+     * Gather along axis 0 that is a 2-D float weight read by no other node, with indices that are not a weight. The
+     * one-hot view of such a lookup is a MatMul: {@code Gather(E, t) = onehot(t) E}, so row {@code k}'s errors reach the
+     * output whenever token {@code k} occurs, and the "activation statistic" {@code E[x_k²]} of the one-hot input is the
+     * frequency of index {@code k}.
+     */
+    public static Map<String, String> tables(Graph graph) {
+        Map<String, Integer> reads = new java.util.HashMap<>();
+        for (Node n : graph.nodes()) {
+            for (String in : n.inputs()) {
+                reads.merge(in, 1, Integer::sum);
+            }
+        }
+        graph.outputs().forEach(o -> reads.merge(o.name(), 1, Integer::sum));
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Node n : graph.nodes()) {
+            if (!n.opType().equals("Gather") || n.inputs().size() != 2 || n.attributes().getInt("axis", 0) != 0) {
+                continue;
+            }
+            var w = graph.weights().get(n.input(0));
+            if (w != null && w.shape().length == 2 && w.dtype().storage() == DType.Storage.FLOAT
+                    && reads.getOrDefault(w.name(), 0) == 1 && !graph.weights().containsKey(n.input(1))) {
+                out.put(w.name(), n.input(1));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * How often each row of each table of {@code tables} (table name → indices value, as {@link #tables} gives) is
+     * looked up over {@code feeds}; negative indices count for the row they address ({@code k + rows}, as Gather reads
+     * them).
+     *
+     * @throws IllegalArgumentException if there are no feeds, or an index is out of its table's range
+     */
+    public static Map<String, long[]> rowCounts(Graph graph, Map<String, String> tables,
+                                                List<Map<String, Tensor>> feeds, int threads) {
+        if (feeds.isEmpty()) {
+            throw new IllegalArgumentException("no calibration inputs to count table lookups on");
+        }
+        List<ValueInfo> outputs = new ArrayList<>(graph.outputs());
+        Set<String> declared = new LinkedHashSet<>();
+        graph.outputs().forEach(o -> declared.add(o.name()));
+        for (String indices : tables.values()) {
+            if (declared.add(indices)) {
+                outputs.add(new ValueInfo(indices, null, null));
+            }
+        }
+        Graph probed = new Graph(graph.name(), graph.nodes(), graph.inputs(), outputs, graph.weights(),
+                graph.valueInfos(), graph.opsets());
+        Map<String, long[]> counts = new LinkedHashMap<>();
+        tables.keySet().forEach(t -> counts.put(t, new long[graph.weights().get(t).shape()[0]]));
+        try (Model model = new Model(graph.name(), probed, MemoryMode.EAGER, null);
+             Session session = model.newSession(new SessionOptions(threads))) {
+            for (Map<String, Tensor> feed : feeds) {
+                Map<String, Tensor> out = session.run(feed);
+                tables.forEach((table, indices) -> {
+                    long[] c = counts.get(table);
+                    for (long k : out.get(indices).toLongArray()) {
+                        long row = k < 0 ? k + c.length : k;
+                        if (row < 0 || row >= c.length) {
+                            throw new IllegalArgumentException("index " + k + " of '" + indices + "' is outside the "
+                                    + c.length + " rows of '" + table + "'");
+                        }
+                        c[(int) row]++;
+                    }
+                });
+            }
+        }
+        return counts;
+    }
+
+    /**
      * Mean of {@code x²} per last-axis channel of each value in {@code values}, over {@code feeds} (each one a complete
      * set of model inputs).
      *

@@ -54,14 +54,17 @@ public final class GraphTransforms {
             }
             case ActivationScalingTransform.NAME -> {
                 s.check(name, Map.of("alpha", "strength of the scaling, [0, 1]: 0 none, 1 the rate-distortion"
-                        + " optimum s = sqrt(E[x^2]) per input channel, default 1"));
+                        + " optimum s = sqrt(E[x^2]) per input channel, default 1",
+                        "tables", "true: also scale the rows of embedding tables (Gather along axis 0) by how often"
+                        + " the calibration inputs look them up, s = p^(alpha/2); default false"));
                 double alpha = s.getDouble(name, "alpha", 1, 0, 1);
+                boolean tables = s.getBoolean(name, "tables", false);
                 if (calibration == CalibrationInputs.NONE) {
                     throw new IllegalArgumentException(name + " measures the model's activations and needs"
                             + " calibration inputs: --text FILE with --tokenizer tokenizer.json for a text model,"
                             + " or --dataset for an image classifier");
                 }
-                yield new ActivationScalingTransform(calibration, alpha, threads);
+                yield new ActivationScalingTransform(calibration, alpha, threads, tables);
             }
             default -> throw new IllegalArgumentException("unknown transform '" + name + "', expected one of "
                     + names());

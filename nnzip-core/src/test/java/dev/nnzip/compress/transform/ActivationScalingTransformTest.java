@@ -151,6 +151,100 @@ class ActivationScalingTransformTest {
                 .hasMessageContaining("alpha");
     }
 
+    private static final int ROWS = 10;
+
+    /**
+     * ids → Identity → t (computed indices, as a position lookup's are); Gather(table, t) → y, also the model output;
+     * Gather(shared, ids) read twice and Gather(table2, constant indices) must be left alone.
+     */
+    private Path tableModel() throws Exception {
+        return TestModels.create().input("ids", DType.INT64, 1, 4)
+                .weight("table", Tensor.of(gaussian(ROWS * 3, 5), ROWS, 3))
+                .weight("shared", Tensor.of(gaussian(ROWS * 3, 6), ROWS, 3))
+                .weight("table2", Tensor.of(gaussian(ROWS * 3, 7), ROWS, 3))
+                .weight("fixed", Tensor.of(new long[] {1, 2, 3, 4}, 1, 4))
+                .node("Identity", "id", new String[] {"ids"}, new String[] {"t"})
+                .node("Gather", "lookup", new String[] {"table", "t"}, new String[] {"y"})
+                .node("Gather", "s1", new String[] {"shared", "ids"}, new String[] {"a"})
+                .node("Gather", "s2", new String[] {"shared", "ids"}, new String[] {"b"})
+                .node("Gather", "c", new String[] {"table2", "fixed"}, new String[] {"c"})
+                .node("Add", "ab", new String[] {"a", "b"}, new String[] {"ab"})
+                .node("Add", "abc", new String[] {"ab", "c"}, new String[] {"z"})
+                .output("y", DType.FLOAT, 1, 4, 3).output("z", DType.FLOAT, 1, 4, 3)
+                .write(dir.resolve("table.onnx"));
+    }
+
+    /** Row 0 looked up 6 times, row 3 four times (once as −7), row 9 twice, the other rows never. */
+    private static List<Map<String, Tensor>> tableFeeds() {
+        return List.of(Map.of("ids", Tensor.of(new long[] {0, 0, 3, 9}, 1, 4)),
+                Map.of("ids", Tensor.of(new long[] {0, 3, -7, 9}, 1, 4)),
+                Map.of("ids", Tensor.of(new long[] {0, 0, 0, 3}, 1, 4)));
+    }
+
+    @Test
+    void tablesAreGathersOfAnUnsharedWeightAndTheirLookupsAreCountedPerRow() throws Exception {
+        try (OnnxImporter.Imported m = OnnxImporter.read(tableModel())) {
+            Map<String, String> tables = ActivationStatistics.tables(m.graph());
+            assertThat(tables).containsExactly(Map.entry("table", "t"));
+            long[] counts = ActivationStatistics.rowCounts(m.graph(), tables, tableFeeds(), 1).get("table");
+            assertThat(counts).containsExactly(6, 0, 0, 4, 0, 0, 0, 0, 0, 2);
+        }
+        // Laplace: (c + 1) / (N + rows), N = 12 lookups
+        assertThat(ActivationScalingTransform.oneHotMeanSquares(new long[] {6, 0, 0, 4, 0, 0, 0, 0, 0, 2}))
+                .containsExactly(7 / 22.0, 1 / 22.0, 1 / 22.0, 5 / 22.0, 1 / 22.0, 1 / 22.0, 1 / 22.0, 1 / 22.0,
+                        1 / 22.0, 3 / 22.0);
+    }
+
+    @Test
+    void tableRowsAreScaledByLookupFrequencyAndTheModelComputesTheSame() throws Exception {
+        Path original = tableModel();
+        Path scaled = dir.resolve("table-scaled.onnx");
+        List<String> log = GraphTransforms.apply("actscale:alpha=0.5,tables=true", original, scaled,
+                g -> tableFeeds(), 1);
+        assertThat(log).singleElement().asString().startsWith("table: 10 rows, 3 looked up in calibration (12 lookups)");
+
+        ModelProto proto = ModelProto.parseFrom(Files.readAllBytes(scaled));
+        ModelProto before = ModelProto.parseFrom(Files.readAllBytes(original));
+        assertThat(proto.getGraph().getNodeList()).filteredOn(n -> n.getOpType().equals("Mul")).singleElement()
+                .satisfies(n -> assertThat(n.getOutputList()).containsExactly("y"));
+        assertThat(weight(proto, "shared")).containsExactly(weight(before, "shared"));
+        assertThat(weight(proto, "table2")).containsExactly(weight(before, "table2"));
+        // s_k / s_0 = ((c_k + 1) / (c_0 + 1))^(alpha / 2), and 1/s is stored per row
+        float[] e = weight(before, "table");
+        float[] es = weight(proto, "table");
+        float[] inv = weight(proto, "table_rowscale_inv");
+        long[] counts = {6, 0, 0, 4, 0, 0, 0, 0, 0, 2};
+        double s0 = es[0] / e[0];
+        for (int k = 0; k < ROWS; k++) {
+            double want = Math.pow((counts[k] + 1) / 7.0, 0.25);
+            for (int j = 0; j < 3; j++) {
+                assertThat(es[k * 3 + j] / e[k * 3 + j] / s0).isCloseTo(want, within(1e-5 * want));
+            }
+            assertThat(inv[k] * es[k * 3] / e[k * 3]).isCloseTo(1f, within(1e-6f));
+        }
+        // Every row, seen in calibration or not, and negative indices, look up what they did before.
+        Map<String, Tensor> in = Map.of("ids", Tensor.of(new long[] {1, 5, -1, 3}, 1, 4));
+        Map<String, Tensor> want = run(original, in);
+        Map<String, Tensor> got = run(scaled, in);
+        for (String out : List.of("y", "z")) {
+            float[] a = got.get(out).floats();
+            float[] x = want.get(out).floats();
+            assertThat(got.get(out).shape()).containsExactly(1, 4, 3);
+            for (int i = 0; i < x.length; i++) {
+                assertThat((double) a[i]).as("%s[%d]", out, i).isCloseTo(x[i], within(1e-6 * (1 + Math.abs(x[i]))));
+            }
+        }
+    }
+
+    @Test
+    void tablesAreLeftAloneUnlessAskedFor() throws Exception {
+        Path original = tableModel();
+        Path scaled = dir.resolve("table-off.onnx");
+        assertThat(GraphTransforms.apply("actscale:alpha=0.5", original, scaled, g -> tableFeeds(), 1)).isEmpty();
+        assertThat(weight(ModelProto.parseFrom(Files.readAllBytes(scaled)), "table"))
+                .containsExactly(weight(ModelProto.parseFrom(Files.readAllBytes(original)), "table"));
+    }
+
     private static float[] weight(ModelProto proto, String name) {
         for (TensorProto t : proto.getGraph().getInitializerList()) {
             if (t.getName().equals(name)) {
