@@ -33,6 +33,21 @@ public final class ExecutionPlan {
      */
     public record Step(Node node, OpKernel kernel, int[] inputs, int[] outputs, int[] freeAfter, int[] weights,
                        int[] weightReleases, int rowGatherWeight) {
+        /**
+         * Bit i: input i is an activation whose last reader is this step and which the step reads only once (its
+         * buffer may take the output, if no view still shares it at run time). Inputs past the 64th are never marked.
+         */
+        public long dyingInputs() {
+            long dying = 0;
+            for (int i = 0; i < Math.min(inputs.length, Long.SIZE); i++) {
+                int slot = inputs[i];
+                if (slot >= 0 && Arrays.stream(freeAfter).anyMatch(f -> f == slot)
+                        && Arrays.stream(inputs).filter(x -> x == slot).count() == 1) {
+                    dying |= 1L << i;
+                }
+            }
+            return dying;
+        }
     }
 
     private final Graph graph;

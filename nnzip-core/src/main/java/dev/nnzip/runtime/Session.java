@@ -52,7 +52,7 @@ public final class Session implements AutoCloseable {
         this.weights = model.weightStore(memory, parallel);
         this.rowTables = rowTables(model, plan, memory);
         this.lookahead = lookahead(plan, rowTables);
-        this.dyingInputs = dyingInputs(plan);
+        this.dyingInputs = plan.steps().stream().mapToLong(ExecutionPlan.Step::dyingInputs).toArray();
         this.ctx = new ExecContext(parallel);
         this.profile = options.profile()
                 ? new OpProfile(plan.steps().stream().map(ExecutionPlan.Step::node).toList()) : null;
@@ -75,10 +75,10 @@ public final class Session implements AutoCloseable {
         ActivationTracker activations = new ActivationTracker();
         inputs.values().forEach(activations::external);
         List<ExecutionPlan.Step> steps = plan.steps();
-        // Workers stay awake between this run's forks, except in prefetch mode: there the background decoder needs the
-        // second core while the session waits for a layer, and a spinning worker took it (vgg.nnz, 2 threads: p50
-        // 6.1-6.4 ms with the short window, 6.5-7.4 ms with the section's).
-        try (Parallel.Section section = memory.kind() == MemoryMode.Kind.PREFETCH ? () -> { } : parallel.section()) {
+        // Workers stay awake between this run's forks, unless the weight store decodes in the background: that thread
+        // needs the second core while the session waits for a layer, and a spinning worker took it (vgg.nnz prefetch,
+        // 2 threads: p50 6.1-6.4 ms with the short window, 6.5-7.4 ms with the section's).
+        try (Parallel.Section section = weights.decodesInBackground() ? () -> { } : parallel.section()) {
             for (int k = 0; k < steps.size(); k++) {
                 ExecutionPlan.Step step = steps.get(k);
                 int rw = step.rowGatherWeight();
@@ -186,9 +186,9 @@ public final class Session implements AutoCloseable {
 
     /**
      * Activation planning's in-place part (issue 4): an element-wise node may write its output over an input that dies
-     * with it. Decided from the plan's liveness ({@link #dyingInputs}) and, at run time, from the buffers themselves: a
-     * view (Reshape, Identity...) may still share the array with a live value, and a weight or a caller's input is
-     * never written.
+     * with it. Decided from the plan's liveness ({@link ExecutionPlan.Step#dyingInputs}) and, at run time, from the
+     * buffers themselves: a view (Reshape, Identity...) may still share the array with a live value, and a weight or a
+     * caller's input is never written.
      */
     private static long overwritable(long dying, Tensor[] in, ActivationTracker activations) {
         long mask = 0;
@@ -207,23 +207,6 @@ public final class Session implements AutoCloseable {
             }
         }
         return false;
-    }
-
-    private static long[] dyingInputs(ExecutionPlan plan) {
-        List<ExecutionPlan.Step> steps = plan.steps();
-        long[] dying = new long[steps.size()];
-        for (int k = 0; k < steps.size(); k++) {
-            int[] ins = steps.get(k).inputs();
-            int[] frees = steps.get(k).freeAfter();
-            for (int i = 0; i < Math.min(ins.length, Long.SIZE); i++) {
-                int slot = ins[i];
-                if (slot >= 0 && Arrays.stream(frees).anyMatch(f -> f == slot)
-                        && Arrays.stream(ins).filter(x -> x == slot).count() == 1) {
-                    dying[k] |= 1L << i;
-                }
-            }
-        }
-        return dying;
     }
 
     private Tensor[] execute(ExecutionPlan.Step step, Tensor[] in) {

@@ -2,6 +2,7 @@ package dev.nnzip.compress.transform;
 
 import dev.nnzip.graph.Graph;
 import dev.nnzip.graph.Node;
+import dev.nnzip.graph.Subgraphs;
 import dev.nnzip.graph.ValueInfo;
 import dev.nnzip.runtime.Model;
 import dev.nnzip.runtime.Session;
@@ -56,6 +57,10 @@ public final class ActivationStatistics {
         Map<String, Integer> reads = new java.util.HashMap<>();
         for (Node n : graph.nodes()) {
             for (String in : n.inputs()) {
+                reads.merge(in, 1, Integer::sum);
+            }
+            // A control-flow body that reads the table from the enclosing scope would see the scaled rows unscaled.
+            for (String in : Subgraphs.outerScopeReads(n)) {
                 reads.merge(in, 1, Integer::sum);
             }
         }

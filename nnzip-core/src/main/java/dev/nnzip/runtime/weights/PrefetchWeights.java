@@ -29,6 +29,11 @@ public final class PrefetchWeights extends LayerwiseWeights {
     }
 
     @Override
+    public boolean decodesInBackground() {
+        return true;
+    }
+
+    @Override
     public void upcoming(int[] indices) {
         for (int i : indices) {
             if (pending[i] == null && !isLive(i)) {

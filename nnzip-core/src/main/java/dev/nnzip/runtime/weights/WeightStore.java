@@ -22,6 +22,14 @@ public interface WeightStore extends AutoCloseable {
     default void upcoming(int[] indices) {
     }
 
+    /**
+     * True when this store decodes on a thread of its own while the session computes: the session then leaves that
+     * thread a core instead of keeping its kernel workers spinning between forks.
+     */
+    default boolean decodesInBackground() {
+        return false;
+    }
+
     @Override
     default void close() {
     }
