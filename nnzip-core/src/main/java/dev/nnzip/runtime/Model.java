@@ -6,6 +6,9 @@ import dev.nnzip.graph.Weight;
 import dev.nnzip.kernels.Parallel;
 import dev.nnzip.graph.optimize.GraphOptimizer;
 import dev.nnzip.ops.OpRegistry;
+import dev.nnzip.runtime.shape.InferredShapes;
+import dev.nnzip.runtime.shape.ShapeInference;
+import dev.nnzip.runtime.shape.TensorType;
 import dev.nnzip.runtime.weights.BudgetWeights;
 import dev.nnzip.runtime.weights.DecodedWeightCache;
 import dev.nnzip.runtime.weights.EagerWeights;
@@ -14,6 +17,7 @@ import dev.nnzip.runtime.weights.MemoryMode;
 import dev.nnzip.runtime.weights.PrefetchWeights;
 import dev.nnzip.runtime.weights.WeightAccounting;
 import dev.nnzip.runtime.weights.WeightStore;
+import dev.nnzip.tensor.DType;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -137,6 +141,36 @@ public final class Model implements AutoCloseable {
             max = Math.max(max, sum);
         }
         return max;
+    }
+
+    /**
+     * The types of the plan's values when the caller feeds inputs of these shapes (element types as declared; an
+     * input declared without one is taken as float32). Small shape-logic values are computed (see
+     * {@link ShapeInference}).
+     */
+    public InferredShapes inferShapes(Map<String, int[]> inputShapes) {
+        return ShapeInference.standard().infer(plan, inputTypes(inputShapes));
+    }
+
+    /**
+     * The peak of live activation bytes a run on inputs of these shapes will reach, before running: exactly what
+     * {@link Session#peakActivationBytes()} measures for such a run, in every memory mode; unknown (naming the node)
+     * when a shape depends on data. Safe to call from any thread.
+     */
+    public PlannedActivations plannedActivations(Map<String, int[]> inputShapes) {
+        checkOpen();
+        return ActivationPlanner.plan(plan, inferShapes(inputShapes), inputShapes.keySet());
+    }
+
+    private Map<String, TensorType> inputTypes(Map<String, int[]> inputShapes) {
+        Map<String, TensorType> types = new java.util.LinkedHashMap<>();
+        for (var e : inputShapes.entrySet()) {
+            ValueInfo info = graph.inputs().stream().filter(v -> v.name().equals(e.getKey())).findFirst()
+                    .orElseThrow(() -> new dev.nnzip.InvalidInputException("unknown input name '" + e.getKey()
+                            + "', expected one of " + inputs().stream().map(ValueInfo::name).toList()));
+            types.put(e.getKey(), TensorType.of(info.dtype() == null ? DType.FLOAT : info.dtype(), e.getValue()));
+        }
+        return types;
     }
 
     private EagerWeights eagerWeights() {

@@ -13,9 +13,6 @@ import dev.nnzip.runtime.weights.WeightStore;
 import dev.nnzip.tensor.DType;
 import dev.nnzip.tensor.Tensor;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,8 +69,8 @@ public final class Session implements AutoCloseable {
         Tensor[] values = new Tensor[plan.slotCount()];
         int[] weightSlots = plan.weightSlots();
         bindInputs(inputs, values);
-        ActivationTracker activations = new ActivationTracker();
-        inputs.values().forEach(activations::external);
+        ActivationLedger activations = new ActivationLedger();
+        inputs.values().forEach(t -> activations.external(data(t)));
         List<ExecutionPlan.Step> steps = plan.steps();
         // Workers stay awake between this run's forks, unless the weight store decodes in the background: that thread
         // needs the second core while the session waits for a layer, and a spinning worker took it (vgg.nnz prefetch,
@@ -85,7 +82,9 @@ public final class Session implements AutoCloseable {
                 NnzWeight rowTable = rw >= 0 && values[weightSlots[rw]] == null ? rowTables[rw] : null;
                 for (int w : step.weights()) {
                     if (rowTable == null || w != rw) {
-                        values[weightSlots[w]] = activations.external(weights.acquire(w));
+                        Tensor t = weights.acquire(w);
+                        activations.external(data(t));
+                        values[weightSlots[w]] = t;
                     }
                 }
                 if (lookahead[k].length > 0) {
@@ -100,11 +99,12 @@ public final class Session implements AutoCloseable {
                 long started = profile == null ? 0 : System.nanoTime();
                 if (rowTable != null) {
                     try (RowGather.Rows rows = RowGather.gather(rowTable, in[1], model.weightAccounting())) {
-                        in[0] = activations.external(rows.table());
+                        in[0] = rows.table();
+                        activations.external(data(in[0]));
                         in[1] = rows.indices();
                         out = execute(step, in);
                     } finally {
-                        activations.forgetExternal(in[0]);
+                        activations.forgetExternal(data(in[0]));
                     }
                 } else {
                     ctx.overwritable(overwritable(dyingInputs[k], in, activations));
@@ -122,16 +122,16 @@ public final class Session implements AutoCloseable {
                     if (outSlots[i] >= 0) {
                         Tensor t = i < out.length ? out[i] : null;
                         values[outSlots[i]] = t;
-                        activations.produced(t);
+                        activations.produced(data(t), t == null ? 0 : t.heapBytes());
                     }
                 }
                 for (int s : step.freeAfter()) {
-                    activations.freed(values[s]);
+                    activations.freed(data(values[s]), values[s] == null ? 0 : values[s].heapBytes());
                     values[s] = null;
                 }
                 for (int w : step.weightReleases()) {
                     weights.release(w);
-                    activations.forgetExternal(values[weightSlots[w]]);
+                    activations.forgetExternal(data(values[weightSlots[w]]));
                     values[weightSlots[w]] = null;
                 }
             }
@@ -139,7 +139,7 @@ public final class Session implements AutoCloseable {
         } finally {
             releaseAll();
             synchronized (this) {
-                peakActivationBytes = Math.max(peakActivationBytes, activations.peak);
+                peakActivationBytes = Math.max(peakActivationBytes, activations.peak());
             }
         }
     }
@@ -190,23 +190,17 @@ public final class Session implements AutoCloseable {
      * buffers themselves: a view (Reshape, Identity...) may still share the array with a live value, and a weight or a
      * caller's input is never written.
      */
-    private static long overwritable(long dying, Tensor[] in, ActivationTracker activations) {
-        long mask = 0;
-        for (int i = 0; dying != 0 && i < in.length; i++, dying >>>= 1) {
-            if ((dying & 1) != 0 && in[i] != null && activations.soleOwner(in[i]) && !sharedWithOther(in, i)) {
-                mask |= 1L << i;
-            }
+    private static long overwritable(long dying, Tensor[] in, ActivationLedger activations) {
+        Object[] buffers = new Object[in.length];
+        for (int i = 0; i < in.length; i++) {
+            buffers[i] = data(in[i]);
         }
-        return mask;
+        return activations.overwritable(dying, buffers);
     }
 
-    private static boolean sharedWithOther(Tensor[] in, int i) {
-        for (int j = 0; j < in.length; j++) {
-            if (j != i && in[j] != null && in[j].data() == in[i].data()) {
-                return true;
-            }
-        }
-        return false;
+    /** The buffer the activation ledger counts a tensor by (its data array); null for an absent value. */
+    private static Object data(Tensor t) {
+        return t == null ? null : t.data();
     }
 
     private Tensor[] execute(ExecutionPlan.Step step, Tensor[] in) {
@@ -262,67 +256,6 @@ public final class Session implements AutoCloseable {
     /** Peak bytes of live activations (intermediate values) in any run so far, counted by distinct buffer. */
     public synchronized long peakActivationBytes() {
         return peakActivationBytes;
-    }
-
-    /**
-     * Counts live activation bytes by distinct data array: ops such as Reshape return views that share their input's
-     * array, which must not be counted twice.
-     */
-    private static final class ActivationTracker {
-        private final IdentityHashMap<Object, Integer> refs = new IdentityHashMap<>();
-        private final Set<Object> external = Collections.newSetFromMap(new IdentityHashMap<>());
-        private long live;
-        private long peak;
-
-        /** Marks a weight's or an input's array: views of it are not activations. */
-        Tensor external(Tensor t) {
-            if (t != null) {
-                external.add(t.data());
-            }
-            return t;
-        }
-
-        /**
-         * Drops the mark of a released weight: the set must not keep a decoded weight reachable after the store let it go
-         * (it held every layer of a layerwise run until the run ended, the whole decoded model).
-         */
-        void forgetExternal(Tensor t) {
-            if (t != null) {
-                external.remove(t.data());
-            }
-        }
-
-        /** True when {@code t}'s array is an activation that no other live value shares. */
-        boolean soleOwner(Tensor t) {
-            Object data = t.data();
-            return !external.contains(data) && Integer.valueOf(1).equals(refs.get(data));
-        }
-
-        void produced(Tensor t) {
-            if (t == null || external.contains(t.data())) {
-                return;
-            }
-            if (refs.merge(t.data(), 1, Integer::sum) == 1) {
-                live += t.heapBytes();
-                peak = Math.max(peak, live);
-            }
-        }
-
-        void freed(Tensor t) {
-            if (t == null) {
-                return;
-            }
-            Integer n = refs.get(t.data());
-            if (n == null) {
-                return; // a weight or an input passed through an op that returned it as is
-            }
-            if (n == 1) {
-                refs.remove(t.data());
-                live -= t.heapBytes();
-            } else {
-                refs.put(t.data(), n - 1);
-            }
-        }
     }
 
     private static String describe(List<String> names, Tensor[] in) {
