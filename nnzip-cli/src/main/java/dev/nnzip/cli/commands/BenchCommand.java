@@ -6,6 +6,7 @@ import dev.nnzip.Nnz;
 import dev.nnzip.runtime.LatencyStats;
 import dev.nnzip.runtime.Model;
 import dev.nnzip.runtime.OpProfile;
+import dev.nnzip.runtime.PlannedActivations;
 import dev.nnzip.runtime.ProcessMemory;
 import dev.nnzip.runtime.Session;
 import dev.nnzip.runtime.SessionOptions;
@@ -64,10 +65,15 @@ public final class BenchCommand implements Callable<Integer> {
             + "N slowest nodes and all operator types (the clock reads add a little to the latency)")
     Integer profileTop;
 
-    /** The figures, as printed and as JSON; the profile lists are null unless {@code --profile} was given. */
+    /**
+     * The figures, as printed and as JSON; the profile lists are null unless {@code --profile} was given.
+     * {@code plannedActivationBytes} is the peak known before running (null when a shape depends on data; then
+     * {@code plannedActivationNote} says which node), next to the measured {@code peakActivationBytes}.
+     */
     public record Result(String model, String memoryMode, int threads, double loadMs, double firstResultMs,
                          double p50Ms, double p90Ms, int runs, long storedWeightBytes, long decodedWeightBytes,
-                         long peakWeightBytes, long peakActivationBytes, long peakRssBytes, String heap,
+                         long peakWeightBytes, long peakActivationBytes, Long plannedActivationBytes,
+                         String plannedActivationNote, long peakRssBytes, String heap,
                          List<OpProfile.OpTypeTime> profileByOpType, List<OpProfile.NodeTime> profileSlowestNodes) {
     }
 
@@ -91,6 +97,9 @@ public final class BenchCommand implements Callable<Integer> {
                 feed = SyntheticInputs.forModel(m.inputs(), batch, sequence, dims, 1);
             }
             Map<String, Tensor> in = feed;
+            Map<String, int[]> shapes = new LinkedHashMap<>();
+            in.forEach((name, t) -> shapes.put(name, t.shape()));
+            PlannedActivations planned = m.plannedActivations(shapes);
             try (Session s = m.newSession(options)) {
                 s.run(in);
                 double firstMs = (System.nanoTime() - t0) / 1e6;
@@ -103,6 +112,8 @@ public final class BenchCommand implements Callable<Integer> {
                 Result r = new Result(model.getFileName().toString(), s.memory().toString(), options.threads(),
                         loadMs, firstMs, lat.medianMs(), lat.p90Ms(), lat.runs(), m.storedWeightBytes(),
                         m.decodedWeightBytes(), m.weightAccounting().peakBytes(), s.peakActivationBytes(),
+                        planned.isKnown() ? planned.peakBytes().getAsLong() : null,
+                        planned.isKnown() ? "after " + planned.peakAt() : "unknown: " + planned.unknownReason(),
                         ProcessMemory.peakRssBytes(), ProcessMemory.heapSetting(),
                         profile == null ? null : profile.byOpType(),
                         profile == null ? null : profile.byNode().stream().limit(profileTop).toList());
@@ -125,7 +136,9 @@ public final class BenchCommand implements Callable<Integer> {
         System.out.printf("weights            stored %s, decoded %s, peak resident decoded %s%n",
                 Format.bytes(r.storedWeightBytes()), Format.bytes(r.decodedWeightBytes()),
                 Format.bytes(r.peakWeightBytes()));
-        System.out.printf("activations        peak %s%n", Format.bytes(r.peakActivationBytes()));
+        System.out.printf("activations        peak %s, planned before running %s%n",
+                Format.bytes(r.peakActivationBytes()), r.plannedActivationBytes() == null
+                        ? r.plannedActivationNote() : Format.bytes(r.plannedActivationBytes()));
         System.out.printf("process peak RSS   %s (VmHWM) with %s%n", Format.bytes(r.peakRssBytes()), r.heap());
         if (r.profileByOpType() != null) {
             printProfile(r);
