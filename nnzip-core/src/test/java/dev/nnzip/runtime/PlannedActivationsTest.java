@@ -5,12 +5,18 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.nnzip.Nnz;
 import dev.nnzip.TestModels;
+import dev.nnzip.codec.ErrorBound;
+import dev.nnzip.compress.CompressionPolicy;
+import dev.nnzip.compress.ModelCompressor;
+import dev.nnzip.kernels.Parallel;
+import dev.nnzip.runtime.weights.MemoryMode;
 import dev.nnzip.tensor.DType;
 import dev.nnzip.tensor.Tensor;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -61,6 +67,24 @@ class PlannedActivationsTest {
             assertThat(m.inferShapes(shapes(SyntheticInputs.forModel(m.inputs(), 1, tokens, Map.of(), 5)))
                     .complete()).isTrue();
             assertThat(planned.peakBytes().getAsLong()).isPositive();
+        }
+    }
+
+    /** The plan does not depend on the memory mode: weights are never activations, however they are decoded. */
+    @Test
+    void aCompressedModelPlansTheMeasuredPeakInEveryMemoryMode() throws Exception {
+        Path onnx = MODELS.resolve("lenet5.onnx");
+        assumeTrue(Files.exists(onnx), onnx + " is missing");
+        Path nnz = dir.resolve("lenet5.nnz");
+        try (Parallel par = Parallel.sequential()) {
+            ModelCompressor.compress(onnx, nnz, CompressionPolicy.of("smartdnn", ErrorBound.relative(0.01)), par,
+                    ModelCompressor.Progress.NONE);
+        }
+        for (MemoryMode mode : List.of(MemoryMode.EAGER, MemoryMode.LAYERWISE, MemoryMode.PREFETCH,
+                MemoryMode.budget(0))) {
+            try (Model m = Nnz.load(nnz, mode)) {
+                assertPlannedEqualsMeasured(m, SyntheticInputs.forModel(m.inputs(), 4, 1, Map.of(), 9));
+            }
         }
     }
 
