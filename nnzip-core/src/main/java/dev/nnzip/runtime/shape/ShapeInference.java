@@ -8,6 +8,7 @@ import dev.nnzip.graph.ValueInfo;
 import dev.nnzip.graph.Weight;
 import dev.nnzip.ops.ExecContext;
 import dev.nnzip.runtime.ExecutionPlan;
+import dev.nnzip.tensor.DType;
 import dev.nnzip.tensor.Tensor;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -27,6 +28,8 @@ import java.util.Map;
 public final class ShapeInference {
     /** Values of at most this many elements are kept (and computed at plan time when their inputs are known). */
     static final int SMALL = 4096;
+    /** Weights of any element type up to this many elements are read as arguments. */
+    static final int ARGUMENT = 64;
 
     private final ShapeRules rules;
 
@@ -166,11 +169,19 @@ public final class ShapeInference {
         return true;
     }
 
-    /** A weight's type; small weights are decoded so shape logic can read them (Reshape targets, Slice bounds). */
+    /**
+     * A weight's type. Shape arguments are decoded so rules and partial evaluation can read them: integer and bool
+     * weights up to {@link #SMALL} elements (Reshape targets, Slice bounds, axes) and any weight up to
+     * {@link #ARGUMENT} elements (Resize scales, OneHot depth, Range bounds); float tensors beyond that (biases,
+     * normalization parameters) never decide a shape and stay encoded.
+     */
     private static TensorType weightType(Weight w) {
         int[] shape = w.shape();
-        return dev.nnzip.tensor.Shapes.size(shape) <= SMALL ? TensorType.constant(w.decode())
-                : TensorType.of(w.dtype(), shape);
+        int size = dev.nnzip.tensor.Shapes.size(shape);
+        DType.Storage storage = w.dtype().storage();
+        boolean argument = size <= ARGUMENT
+                || size <= SMALL && (storage == DType.Storage.LONG || storage == DType.Storage.BOOL);
+        return argument ? TensorType.constant(w.decode()) : TensorType.of(w.dtype(), shape);
     }
 
     private static int opset(Graph graph, Node node) {
