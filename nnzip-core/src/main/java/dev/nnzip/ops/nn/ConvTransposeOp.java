@@ -73,32 +73,11 @@ final class ConvTransposeOp implements OpKernel {
         int[] in = Arrays.copyOfRange(xs, 2, xs.length);
         int[] s = WindowAttributes.perAxis("strides", window.strides(), rank, 1);
         int[] d = WindowAttributes.perAxis("dilations", window.dilations(), rank, 1);
-        int[] opad = WindowAttributes.perAxis("output_padding", outputPadding, rank, 0);
-        int[] pb = new int[rank];
-        int[] pe = new int[rank];
-        int[] out = new int[rank];
-        int[] requested = null;
-        if (outputShape != null) {
-            long[] os = outputShape.length == rank + 2 ? Arrays.copyOfRange(outputShape, 2, rank + 2) : outputShape;
-            requested = WindowAttributes.perAxis("output_shape", os, rank, 0);
-        }
-        boolean same = window.autoPad() == WindowAttributes.AutoPad.SAME_UPPER
-                || window.autoPad() == WindowAttributes.AutoPad.SAME_LOWER;
-        if (requested == null && window.autoPad() == WindowAttributes.AutoPad.NOTSET && window.pads() != null) {
-            int[] p = WindowAttributes.perAxis("pads", window.pads(), 2 * rank, 0);
-            System.arraycopy(p, 0, pb, 0, rank);
-            System.arraycopy(p, rank, pe, 0, rank);
-        }
+        WindowAttributes.Transposed t = window.transposed(in, kernel, outputPadding, outputShape);
+        int[] pb = t.padBegin();
+        int[] pe = t.padEnd();
+        int[] out = t.out();
         for (int i = 0; i < rank; i++) {
-            int natural = s[i] * (in[i] - 1) + opad[i] + (kernel[i] - 1) * d[i] + 1;
-            if (requested != null || same) {
-                out[i] = requested != null ? requested[i] : in[i] * s[i];
-                int total = Math.max(0, natural - out[i]);
-                pb[i] = window.autoPad() == WindowAttributes.AutoPad.SAME_UPPER ? total / 2 : total - total / 2;
-                pe[i] = total - pb[i];
-            } else {
-                out[i] = natural - pb[i] - pe[i];
-            }
             if (out[i] < 0) {
                 throw new IllegalArgumentException(name + ": pads " + Arrays.toString(pb) + "/" + Arrays.toString(pe)
                         + " leave no output for input " + Arrays.toString(xs));

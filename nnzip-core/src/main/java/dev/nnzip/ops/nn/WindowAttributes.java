@@ -148,4 +148,47 @@ record WindowAttributes(long[] kernelShape, long[] strides, long[] dilations, lo
         }
         return ConvGeometry.of(x[0], x[1], outChannels, groups, in, kernel, s, d, pb, pe, out);
     }
+
+    /** ConvTranspose's output extents and the pads that produce them (one entry per spatial axis). */
+    record Transposed(int[] out, int[] padBegin, int[] padEnd) {
+    }
+
+    /**
+     * ConvTranspose's output size per spatial axis: {@code output_shape} when given (spatial dims, or all of them), or
+     * {@code in·s} under SAME_UPPER/SAME_LOWER, with the total padding {@code natural − out} split as the spec says
+     * (the odd one at the end for SAME_UPPER); else {@code natural − pads}, where
+     * {@code natural = s·(in−1) + output_padding + (k−1)·d + 1}.
+     */
+    Transposed transposed(int[] in, int[] kernel, long[] outputPadding, long[] outputShape) {
+        int rank = in.length;
+        int[] s = perAxis("strides", strides, rank, 1);
+        int[] d = perAxis("dilations", dilations, rank, 1);
+        int[] opad = perAxis("output_padding", outputPadding, rank, 0);
+        int[] pb = new int[rank];
+        int[] pe = new int[rank];
+        int[] out = new int[rank];
+        int[] requested = null;
+        if (outputShape != null) {
+            long[] os = outputShape.length == rank + 2 ? Arrays.copyOfRange(outputShape, 2, rank + 2) : outputShape;
+            requested = perAxis("output_shape", os, rank, 0);
+        }
+        boolean same = autoPad == AutoPad.SAME_UPPER || autoPad == AutoPad.SAME_LOWER;
+        if (requested == null && autoPad == AutoPad.NOTSET && pads != null) {
+            int[] p = perAxis("pads", pads, 2 * rank, 0);
+            System.arraycopy(p, 0, pb, 0, rank);
+            System.arraycopy(p, rank, pe, 0, rank);
+        }
+        for (int i = 0; i < rank; i++) {
+            int natural = s[i] * (in[i] - 1) + opad[i] + (kernel[i] - 1) * d[i] + 1;
+            if (requested != null || same) {
+                out[i] = requested != null ? requested[i] : in[i] * s[i];
+                int total = Math.max(0, natural - out[i]);
+                pb[i] = autoPad == AutoPad.SAME_UPPER ? total / 2 : total - total / 2;
+                pe[i] = total - pb[i];
+            } else {
+                out[i] = natural - pb[i] - pe[i];
+            }
+        }
+        return new Transposed(out, pb, pe);
+    }
 }

@@ -30,40 +30,22 @@ public final class WindowShapes {
     }
 
     /**
-     * ConvTranspose: {@code output_shape} when given (spatial dims, or all of them), else
-     * {@code s·(in−1) + output_padding + (k−1)·d + 1 − pads}, with SAME_* auto_pad giving {@code in·s} (ONNX
-     * ConvTranspose; the kernel's rule in {@code ConvTransposeOp}).
+     * ConvTranspose: [N, M, spatial...] with the kernel's rule ({@code WindowAttributes.transposed}).
      */
     public static int[] convTranspose(Attributes a, int[] x, int[] w) {
-        WindowAttributes window = WindowAttributes.parse(a);
         int group = Math.toIntExact(a.getInt("group", 1));
         int rank = x.length - 2;
         if (rank < 1 || w.length != x.length || w[0] != x[1]) {
             throw new IllegalArgumentException("ConvTranspose: W " + Arrays.toString(w) + " does not fit X "
                     + Arrays.toString(x));
         }
-        int[] s = WindowAttributes.perAxis("strides", window.strides(), rank, 1);
-        int[] d = WindowAttributes.perAxis("dilations", window.dilations(), rank, 1);
-        int[] opad = WindowAttributes.perAxis("output_padding", a.getInts("output_padding", null), rank, 0);
-        long[] outputShape = a.getInts("output_shape", null);
+        int[] spatial = WindowAttributes.parse(a).transposed(Arrays.copyOfRange(x, 2, x.length),
+                Arrays.copyOfRange(w, 2, w.length), a.getInts("output_padding", null), a.getInts("output_shape", null))
+                .out();
         int[] out = new int[rank + 2];
         out[0] = x[0];
         out[1] = w[1] * group;
-        boolean same = window.autoPad() == WindowAttributes.AutoPad.SAME_UPPER
-                || window.autoPad() == WindowAttributes.AutoPad.SAME_LOWER;
-        int[] pads = outputShape == null && window.autoPad() == WindowAttributes.AutoPad.NOTSET
-                && window.pads() != null ? WindowAttributes.perAxis("pads", window.pads(), 2 * rank, 0)
-                : new int[2 * rank];
-        int[] requested = null;
-        if (outputShape != null) {
-            long[] os = outputShape.length == rank + 2 ? Arrays.copyOfRange(outputShape, 2, rank + 2) : outputShape;
-            requested = WindowAttributes.perAxis("output_shape", os, rank, 0);
-        }
-        for (int i = 0; i < rank; i++) {
-            int k = w[i + 2];
-            int natural = s[i] * (x[i + 2] - 1) + opad[i] + (k - 1) * d[i] + 1;
-            out[i + 2] = requested != null ? requested[i] : same ? x[i + 2] * s[i] : natural - pads[i] - pads[i + rank];
-        }
+        System.arraycopy(spatial, 0, out, 2, rank);
         return out;
     }
 }

@@ -2,7 +2,6 @@ package dev.nnzip.runtime.shape;
 
 import dev.nnzip.tensor.DType;
 import dev.nnzip.tensor.Shapes;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -85,7 +84,4 @@ final class ElementwiseRules {
         return new TensorType[] {x, TensorType.of(n.opset() >= 10 ? DType.BOOL : x.dtype(), x.shape())};
     }
 
-    static String str(int[] shape) {
-        return Arrays.toString(shape);
-    }
 }

@@ -2,7 +2,6 @@ package dev.nnzip.runtime.shape;
 
 import dev.nnzip.tensor.DType;
 import dev.nnzip.tensor.Tensor;
-import java.util.Arrays;
 
 /**
  * Shape rules of the indexing and generating operators: Gather, GatherElements, GatherND, the scatters, OneHot, TopK,
@@ -118,7 +117,4 @@ final class IndexingRules {
         return new TensorType[] {TensorType.of(n.dtype(0), Math.toIntExact(count))};
     }
 
-    static String str(int[] s) {
-        return Arrays.toString(s);
-    }
 }
