@@ -83,5 +83,4 @@ final class ElementwiseRules {
         }
         return new TensorType[] {x, TensorType.of(n.opset() >= 10 ? DType.BOOL : x.dtype(), x.shape())};
     }
-
 }

@@ -116,5 +116,4 @@ final class IndexingRules {
         long count = (long) Math.max(Math.ceil((limit - start) / delta), 0);
         return new TensorType[] {TensorType.of(n.dtype(0), Math.toIntExact(count))};
     }
-
 }
