@@ -1,8 +1,10 @@
 package dev.nnzip.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.nnzip.InvalidInputException;
 import dev.nnzip.Nnz;
 import dev.nnzip.TestModels;
 import dev.nnzip.codec.ErrorBound;
@@ -128,6 +130,21 @@ class PlannedActivationsTest {
             assertThat(planned.unknownReason()).contains("where_nonzero").contains("NonZero");
             assertThat(m.inferShapes(Map.of("x", new int[] {4})).unknownAt()).hasValueSatisfying(
                     n -> assertThat(n.name()).isEqualTo("where_nonzero"));
+        }
+    }
+
+    @Test
+    void inputShapesAreCheckedAsTheSessionChecksFeeds() throws Exception {
+        Path onnx = MODELS.resolve("lenet5.onnx");
+        assumeTrue(Files.exists(onnx), onnx + " is missing");
+        try (Model m = Nnz.load(onnx)) {
+            String input = m.inputs().get(0).name();
+            assertThatThrownBy(() -> m.plannedActivations(Map.of("nope", new int[] {1})))
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("nope").hasMessageContaining(input);
+            assertThatThrownBy(() -> m.plannedActivations(Map.of(input, new int[] {1, 28, 28})))
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("[1, 28, 28]");
+            assertThatThrownBy(() -> m.plannedActivations(Map.of()))
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("missing input");
         }
     }
 
