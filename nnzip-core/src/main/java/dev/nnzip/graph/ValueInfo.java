@@ -21,6 +21,31 @@ public record ValueInfo(String name, DType dtype, List<Dim> shape) {
         return shape != null;
     }
 
+    /**
+     * Checks that a value of this element type and shape may be fed as this declared input: the declared type if any,
+     * and the declared rank and fixed dimensions (symbolic ones take any size).
+     *
+     * @throws dev.nnzip.InvalidInputException naming the input, what was given and what is declared
+     */
+    public void requireAccepts(DType given, int[] givenShape) {
+        if (dtype != null && dtype != given) {
+            throw new dev.nnzip.InvalidInputException("input '" + name + "' has element type " + given
+                    + ", expected " + dtype + " (declared " + this + ")");
+        }
+        if (shape == null) {
+            return;
+        }
+        boolean ok = shape.size() == givenShape.length;
+        for (int i = 0; ok && i < givenShape.length; i++) {
+            ok = !shape.get(i).isFixed() || shape.get(i).value() == givenShape[i];
+        }
+        if (!ok) {
+            throw new dev.nnzip.InvalidInputException("input '" + name + "' has shape " + Arrays.toString(givenShape)
+                    + ", expected " + shape.stream().map(Dim::toString).collect(java.util.stream.Collectors.joining(
+                    ", ", "[", "]")));
+        }
+    }
+
     @Override
     public String toString() {
         return name + ": " + (dtype == null ? "?" : dtype) + (shape == null ? "[?]" : shape.toString());

@@ -2,7 +2,6 @@ package dev.nnzip.runtime;
 
 import dev.nnzip.InvalidInputException;
 import dev.nnzip.NnzipException;
-import dev.nnzip.graph.Dim;
 import dev.nnzip.graph.ValueInfo;
 import dev.nnzip.kernels.Parallel;
 import dev.nnzip.ops.ExecContext;
@@ -16,7 +15,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * Runs a model. A session owns its worker threads; use one per thread (sessions are cheap, the model is shared).
@@ -285,29 +283,8 @@ public final class Session implements AutoCloseable {
                 }
                 continue; // an initializer listed as an input keeps its stored value
             }
-            check(info, t);
+            info.requireAccepts(t.dtype(), t.shape());
             values[slots.get(info.name())] = t;
-        }
-    }
-
-    private static void check(ValueInfo info, Tensor t) {
-        DType want = info.dtype();
-        if (want != null && want != t.dtype()) {
-            throw new InvalidInputException("input '" + info.name() + "' has element type " + t.dtype() + ", expected "
-                    + want + " (declared " + info + ")");
-        }
-        if (!info.hasShape()) {
-            return;
-        }
-        List<Dim> dims = info.shape();
-        int[] shape = t.shape();
-        boolean ok = dims.size() == shape.length;
-        for (int i = 0; ok && i < shape.length; i++) {
-            ok = !dims.get(i).isFixed() || dims.get(i).value() == shape[i];
-        }
-        if (!ok) {
-            throw new InvalidInputException("input '" + info.name() + "' has shape " + Arrays.toString(shape)
-                    + ", expected " + dims.stream().map(Dim::toString).collect(Collectors.joining(", ", "[", "]")));
         }
     }
 

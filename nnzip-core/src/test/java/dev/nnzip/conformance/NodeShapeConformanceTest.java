@@ -64,8 +64,8 @@ class NodeShapeConformanceTest {
                 List<Tensor> inputs;
                 List<Tensor> expected;
                 try {
-                    inputs = read(set, "input_");
-                    expected = read(set, "output_");
+                    inputs = NodeTestCase.read(set, "input_");
+                    expected = NodeTestCase.read(set, "output_");
                 } catch (RuntimeException e) {
                     skipped++; // sequences, optionals: not tensors
                     continue;
@@ -128,7 +128,7 @@ class NodeShapeConformanceTest {
             }
             try (Model model = Nnz.load(c.dir().resolve("model.onnx"));
                  Session session = model.newSession(new SessionOptions(1))) {
-                List<Tensor> inputs = read(c.dir().resolve("test_data_set_0"), "input_");
+                List<Tensor> inputs = NodeTestCase.read(c.dir().resolve("test_data_set_0"), "input_");
                 List<ValueInfo> declared = model.graph().inputs();
                 Map<String, Tensor> feeds = new LinkedHashMap<>();
                 Map<String, int[]> shapes = new LinkedHashMap<>();
@@ -189,16 +189,5 @@ class NodeShapeConformanceTest {
      */
     private static DType storedAs(DType declared, DType stored) {
         return declared == DType.BFLOAT16 && stored == DType.UINT16 ? DType.BFLOAT16 : stored;
-    }
-
-    private static List<Tensor> read(Path set, String prefix) throws Exception {
-        List<Tensor> out = new ArrayList<>();
-        for (int i = 0; ; i++) {
-            Path p = set.resolve(prefix + i + ".pb");
-            if (!Files.exists(p)) {
-                return out;
-            }
-            out.add(OnnxTensors.toTensor(TensorProto.parseFrom(Files.readAllBytes(p)), null));
-        }
     }
 }

@@ -84,7 +84,8 @@ public record NodeTestCase(String name, Path dir) {
         }
     }
 
-    private static List<Tensor> read(Path set, String prefix) throws IOException {
+    /** The tensors {@code prefix0.pb, prefix1.pb, ...} of one test data set, in order. */
+    static List<Tensor> read(Path set, String prefix) throws IOException {
         List<Tensor> out = new ArrayList<>();
         for (int i = 0; ; i++) {
             Path p = set.resolve(prefix + i + ".pb");

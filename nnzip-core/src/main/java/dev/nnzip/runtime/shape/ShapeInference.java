@@ -1,7 +1,6 @@
 package dev.nnzip.runtime.shape;
 
 import dev.nnzip.InvalidInputException;
-import dev.nnzip.graph.Dim;
 import dev.nnzip.graph.Graph;
 import dev.nnzip.graph.Node;
 import dev.nnzip.graph.ValueInfo;
@@ -12,7 +11,6 @@ import dev.nnzip.tensor.DType;
 import dev.nnzip.tensor.Tensor;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -62,7 +60,7 @@ public final class ShapeInference {
                 }
                 continue;
             }
-            check(info, t);
+            info.requireAccepts(t.dtype(), t.shape());
             types.put(info.name(), t);
         }
         Node unknownAt = null;
@@ -186,25 +184,5 @@ public final class ShapeInference {
 
     private static int opset(Graph graph, Node node) {
         return node.domain().isEmpty() ? graph.onnxOpset() : graph.opsets().getOrDefault(node.domain(), 1);
-    }
-
-    private static void check(ValueInfo info, TensorType t) {
-        if (info.dtype() != null && info.dtype() != t.dtype()) {
-            throw new InvalidInputException("input '" + info.name() + "' has element type " + t.dtype() + ", expected "
-                    + info.dtype() + " (declared " + info + ")");
-        }
-        if (!info.hasShape()) {
-            return;
-        }
-        List<Dim> dims = info.shape();
-        int[] shape = t.shape();
-        boolean ok = dims.size() == shape.length;
-        for (int i = 0; ok && i < shape.length; i++) {
-            ok = !dims.get(i).isFixed() || dims.get(i).value() == shape[i];
-        }
-        if (!ok) {
-            throw new InvalidInputException("input '" + info.name() + "' has shape " + Arrays.toString(shape)
-                    + ", expected " + dims);
-        }
     }
 }
