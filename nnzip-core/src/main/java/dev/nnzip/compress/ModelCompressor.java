@@ -5,6 +5,14 @@ import dev.nnzip.codec.EncodedBlock;
 import dev.nnzip.codec.EncodedTensor;
 import dev.nnzip.codec.ErrorBound;
 import dev.nnzip.codec.WeightCodec;
+import dev.nnzip.compress.bias.BatchNormInputMeans;
+import dev.nnzip.compress.bias.BiasCorrection;
+import dev.nnzip.compress.bias.BiasCorrector;
+import dev.nnzip.compress.bias.CorrectableLayer;
+import dev.nnzip.compress.bias.CorrectableLayers;
+import dev.nnzip.compress.bias.InputMeans;
+import dev.nnzip.compress.bias.MeasuredInputMeans;
+import dev.nnzip.compress.transform.CalibrationInputs;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.nnzip.format.NnzWriter;
 import dev.nnzip.graph.Graph;
@@ -20,6 +28,9 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,8 +52,18 @@ public final class ModelCompressor {
     private ModelCompressor() {
     }
 
+    /** {@link #compress(Path, Path, CompressionPolicy, CalibrationInputs, Parallel, Progress)} without calibration data. */
     public static CompressionReport compress(Path onnx, Path out, CompressionPolicy policy, Parallel parallel,
                                              Progress progress) throws IOException {
+        return compress(onnx, out, policy, CalibrationInputs.NONE, parallel, progress);
+    }
+
+    /**
+     * @param calibration model inputs for {@link BiasCorrection#DATA} (not read otherwise)
+     */
+    public static CompressionReport compress(Path onnx, Path out, CompressionPolicy policy,
+                                             CalibrationInputs calibration, Parallel parallel, Progress progress)
+            throws IOException {
         try (OnnxImporter.Imported model = OnnxImporter.read(onnx); NnzWriter writer = NnzWriter.create(out)) {
             ModelProto proto = model.proto();
             Graph graph = model.graph();
@@ -57,10 +78,44 @@ public final class ModelCompressor {
                 }
             }
             Map<String, CompressionPolicy.Choice> choices = policy.decide(graph);
+            BiasCorrector corrector = null;
+            if (policy.biasCorrection() != BiasCorrection.NONE) {
+                // Bias correction (Nagel et al. 2019, §4.2) needs the decoded weights, so it runs inside the encoding
+                // loop; here the layers it applies to get a bias of their own (zero where they had none) before
+                // anything is written, and their corrected biases are written after every weight.
+                List<CorrectableLayer> candidates = CorrectableLayers.find(proto, graph, lossyWeights(choices));
+                InputMeans source = switch (policy.biasCorrection()) {
+                    case BN -> new BatchNormInputMeans(model.graph(), parallel.threads());
+                    case DATA -> new MeasuredInputMeans(calibration, parallel.threads());
+                    case NONE -> throw new AssertionError();
+                };
+                Map<String, double[]> means = source.of(graph, candidates);
+                List<CorrectableLayer> layers = candidates.stream().filter(l -> means.containsKey(l.output())).toList();
+                CorrectableLayers.Prepared prepared = CorrectableLayers.edit(proto, graph, layers);
+                if (!prepared.addedInitializers().isEmpty()) {
+                    proto = prepared.model();
+                    graph = OnnxImporter.convert(proto, new HashMap<>(graph.weights()));
+                    choices = policy.decide(graph);
+                }
+                corrector = new BiasCorrector(layers, means);
+            }
+            List<Weight> order = new ArrayList<>(graph.weights().values());
+            if (corrector != null) {
+                Set<String> biases = corrector.biases();
+                order.sort(Comparator.comparing(w -> biases.contains(w.name()))); // stable: corrected biases last
+            }
             List<CompressionReport.TensorReport> reports = new ArrayList<>();
             int done = 0;
-            for (Weight w : graph.weights().values()) {
-                reports.add(writeTensor(writer, w, choices.get(w.name()), parallel));
+            for (Weight w : order) {
+                Tensor t = w.decode();
+                if (corrector != null && corrector.biases().contains(w.name())) {
+                    t = Tensor.of(corrector.correctedBias(w.name(), t.floats()), t.shape());
+                }
+                Written written = writeTensor(writer, w.name(), t, choices.get(w.name()), parallel);
+                if (corrector != null && written.decoded() != null) {
+                    corrector.weightEncoded(w.name(), t.shape(), t.floats(), written.decoded());
+                }
+                reports.add(written.report());
                 progress.tensorDone(++done, choices.size(), w.name());
             }
             var stripped = WeightSplicer.withoutWeightData(proto, graph.weights().values());
@@ -69,30 +124,43 @@ public final class ModelCompressor {
         }
     }
 
-    private static CompressionReport.TensorReport writeTensor(NnzWriter writer, Weight w,
-                                                              CompressionPolicy.Choice choice, Parallel parallel)
-            throws IOException {
-        Tensor t = w.decode();
+    /** The weights {@code choices} gives a codec that changes values. */
+    private static Set<String> lossyWeights(Map<String, CompressionPolicy.Choice> choices) {
+        Set<String> out = new HashSet<>();
+        choices.forEach((name, c) -> {
+            if (!c.codec().equals("raw") && !Codecs.configure(c.codec()).isLossless()) {
+                out.add(name);
+            }
+        });
+        return out;
+    }
+
+    /** A tensor's report, and the values its stream decodes to (null for raw, non-float tensors). */
+    private record Written(CompressionReport.TensorReport report, float[] decoded) {
+    }
+
+    private static Written writeTensor(NnzWriter writer, String name, Tensor t, CompressionPolicy.Choice choice,
+                                       Parallel parallel) throws IOException {
         if (choice.codec().equals("raw")) {
             if (t.dtype() == DType.STRING) {
-                throw new IllegalArgumentException("weight '" + w.name() + "' is a string tensor; .nnz stores numeric"
+                throw new IllegalArgumentException("weight '" + name + "' is a string tensor; .nnz stores numeric"
                         + " tensors only");
             }
-            ByteBuffer bytes = OnnxTensors.toProto(w.name(), t).getRawData().asReadOnlyByteBuffer();
-            var entry = writer.addTensor(w.name(), t.dtype(), t.shape(), "raw", new byte[0], 0, 0, 0, 0,
+            ByteBuffer bytes = OnnxTensors.toProto(name, t).getRawData().asReadOnlyByteBuffer();
+            var entry = writer.addTensor(name, t.dtype(), t.shape(), "raw", new byte[0], 0, 0, 0, 0,
                     bytes.remaining(), List.of(bytes), new int[] {t.size()});
-            return new CompressionReport.TensorReport(w.name(), "raw", t.shape(), 0, entry.rawBytes(),
-                    entry.storedBytes(), 0);
+            return new Written(new CompressionReport.TensorReport(name, "raw", t.shape(), 0, entry.rawBytes(),
+                    entry.storedBytes(), 0), null);
         }
         WeightCodec codec = Codecs.configure(choice.codec());
         float[] values = t.floats();
-        EncodedTensor encoded = codec.encode(w.name(), values, t.shape(), choice.bound().toAbsolute(values, t.shape()));
+        EncodedTensor encoded = codec.encode(name, values, t.shape(), choice.bound().toAbsolute(values, t.shape()));
         if (!codec.isLossless() && codec.isErrorBounded() && values.length <= encoded.blockValues()) {
             // Exact values meet every bound, and for a small tensor (a bias, a 5x5 filter bank) the lossy stream's
             // header — Huffman code, scales — can outweigh the values it saves: store whichever is smaller. Only
             // single-block tensors are tried; on larger ones the header is noise and the second encode wasted work.
             WeightCodec exact = Codecs.configure("lossless");
-            EncodedTensor lossless = exact.encode(w.name(), values, t.shape(), ErrorBound.exact());
+            EncodedTensor lossless = exact.encode(name, values, t.shape(), ErrorBound.exact());
             if (lossless.encodedBytes() <= encoded.encodedBytes()) {
                 codec = exact;
                 encoded = lossless;
@@ -104,7 +172,7 @@ public final class ModelCompressor {
             maxError = Math.max(maxError, Math.abs((double) values[i] - back[i]));
         }
         if (maxError > encoded.absoluteBound() && !codec.isLossless()) {
-            throw new IllegalStateException("codec " + codec.name() + " broke its bound on '" + w.name() + "': max error "
+            throw new IllegalStateException("codec " + codec.name() + " broke its bound on '" + name + "': max error "
                     + maxError + " > " + encoded.absoluteBound());
         }
         List<ByteBuffer> blocks = new ArrayList<>();
@@ -115,10 +183,10 @@ public final class ModelCompressor {
             counts[b] = block.valueCount();
         }
         ErrorBound bound = encoded.bound();
-        var entry = writer.addTensor(w.name(), t.dtype(), t.shape(), codec.name(), encoded.parameters(),
+        var entry = writer.addTensor(name, t.dtype(), t.shape(), codec.name(), encoded.parameters(),
                 bound.kind() == ErrorBound.Kind.ABSOLUTE ? 0 : 1, bound.value(), encoded.absoluteBound(), maxError,
                 4L * values.length, blocks, counts);
-        return new CompressionReport.TensorReport(w.name(), codec.name(), t.shape(), encoded.absoluteBound(),
-                entry.rawBytes(), entry.storedBytes(), maxError);
+        return new Written(new CompressionReport.TensorReport(name, codec.name(), t.shape(), encoded.absoluteBound(),
+                entry.rawBytes(), entry.storedBytes(), maxError), back);
     }
 }

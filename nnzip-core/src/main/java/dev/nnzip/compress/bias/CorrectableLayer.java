@@ -1,0 +1,29 @@
+package dev.nnzip.compress.bias;
+
+/**
+ * One layer whose bias absorbs the mean shift its weight error causes.
+ *
+ * @param kind      how the weight is laid out against the input
+ * @param output    the layer's output value (after the edit that gives it a bias); identifies the layer
+ * @param input     the activation the weight multiplies
+ * @param weight    the weight initializer
+ * @param bias      the bias initializer the correction is subtracted from (one this layer alone reads)
+ * @param addedBias whether the bias was added for the correction (initially zero) rather than the model's own
+ * @param group     Conv's {@code group} (1 for the dense kinds)
+ * @param transA    Gemm's {@code transA}: the input is {@code [K, rows]}
+ * @param transB    Gemm's {@code transB}: the weight is {@code [N, K]} instead of {@code [K, N]}
+ * @param scale     how a unit of {@code ε E[x]} enters the bias: Gemm computes {@code alpha·A·B + beta·C}, so its C moves by
+ *                  {@code alpha/beta}; 1 for the others
+ */
+public record CorrectableLayer(Kind kind, String output, String input, String weight, String bias, boolean addedBias,
+                               int group, boolean transA, boolean transB, double scale) {
+    /** The layer types bias correction understands. */
+    public enum Kind {
+        /** ONNX Conv: W {@code [M, C/group, k...]}, B {@code [M]}. */
+        CONV,
+        /** ONNX Gemm: B {@code [K, N]} ({@code [N, K]} with transB), C {@code [N]} or {@code [1, N]}. */
+        GEMM,
+        /** ONNX MatMul with a 2-D weight {@code [K, N]} as its second input; the bias is an Add after it. */
+        MATMUL
+    }
+}
