@@ -12,6 +12,7 @@ import dev.nnzip.compress.bias.CorrectableLayer;
 import dev.nnzip.compress.bias.CorrectableLayers;
 import dev.nnzip.compress.bias.InputMeans;
 import dev.nnzip.compress.bias.MeasuredInputMeans;
+import dev.nnzip.compress.bias.SequentialBiasCorrection;
 import dev.nnzip.compress.transform.CalibrationInputs;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.nnzip.format.NnzWriter;
@@ -78,45 +79,68 @@ public final class ModelCompressor {
                 }
             }
             Map<String, CompressionPolicy.Choice> choices = policy.decide(graph);
+            BiasCorrection mode = policy.biasCorrection();
+            List<CorrectableLayer> layers = List.of();
             BiasCorrector corrector = null;
-            if (policy.biasCorrection() != BiasCorrection.NONE) {
+            if (mode != BiasCorrection.NONE) {
                 // Bias correction (Nagel et al. 2019, §4.2) needs the decoded weights, so it runs inside the encoding
                 // loop; here the layers it applies to get a bias of their own (zero where they had none) before
                 // anything is written, and their corrected biases are written after every weight.
-                List<CorrectableLayer> candidates = CorrectableLayers.find(proto, graph, lossyWeights(choices));
-                InputMeans source = switch (policy.biasCorrection()) {
-                    case BN -> new BatchNormInputMeans(model.graph(), parallel.threads());
-                    case DATA -> new MeasuredInputMeans(calibration, parallel.threads());
-                    case NONE -> throw new AssertionError();
-                };
-                Map<String, double[]> means = source.of(graph, candidates);
-                List<CorrectableLayer> layers = candidates.stream().filter(l -> means.containsKey(l.output())).toList();
+                layers = CorrectableLayers.find(proto, graph, lossyWeights(choices));
+                if (mode != BiasCorrection.SEQUENTIAL) {
+                    InputMeans source = mode == BiasCorrection.BN
+                            ? new BatchNormInputMeans(model.graph(), parallel.threads())
+                            : new MeasuredInputMeans(calibration, parallel.threads());
+                    Map<String, double[]> means = source.of(graph, layers);
+                    layers = layers.stream().filter(l -> means.containsKey(l.output())).toList();
+                    corrector = new BiasCorrector(layers, means);
+                }
                 CorrectableLayers.Prepared prepared = CorrectableLayers.edit(proto, graph, layers);
                 if (!prepared.addedInitializers().isEmpty()) {
                     proto = prepared.model();
                     graph = OnnxImporter.convert(proto, new HashMap<>(graph.weights()));
                     choices = policy.decide(graph);
                 }
-                corrector = new BiasCorrector(layers, means);
             }
+            Set<String> corrected = new HashSet<>();
+            layers.forEach(l -> corrected.add(l.bias()));
             List<Weight> order = new ArrayList<>(graph.weights().values());
-            if (corrector != null) {
-                Set<String> biases = corrector.biases();
-                order.sort(Comparator.comparing(w -> biases.contains(w.name()))); // stable: corrected biases last
-            }
+            order.sort(Comparator.comparing(w -> corrected.contains(w.name()))); // stable: corrected biases last
             List<CompressionReport.TensorReport> reports = new ArrayList<>();
+            Map<String, Weight> decoded = new HashMap<>(); // what the codecs reconstruct, for the sequential mode
             int done = 0;
             for (Weight w : order) {
+                if (mode == BiasCorrection.SEQUENTIAL && corrected.contains(w.name())) {
+                    break; // the corrected biases, measured and written one by one below
+                }
                 Tensor t = w.decode();
-                if (corrector != null && corrector.biases().contains(w.name())) {
+                if (corrector != null && corrected.contains(w.name())) {
                     t = Tensor.of(corrector.correctedBias(w.name(), t.floats()), t.shape());
                 }
                 Written written = writeTensor(writer, w.name(), t, choices.get(w.name()), parallel);
                 if (corrector != null && written.decoded() != null) {
                     corrector.weightEncoded(w.name(), t.shape(), t.floats(), written.decoded());
                 }
+                if (mode == BiasCorrection.SEQUENTIAL && written.decoded() != null) {
+                    decoded.put(w.name(), Weight.of(w.name(), Tensor.of(written.decoded(), t.shape())));
+                }
                 reports.add(written.report());
                 progress.tensorDone(++done, choices.size(), w.name());
+            }
+            if (mode == BiasCorrection.SEQUENTIAL) {
+                Map<String, CompressionPolicy.Choice> finalChoices = choices;
+                int[] count = {done};
+                new SequentialBiasCorrection(graph, layers, layers.isEmpty() ? List.of() : calibration.feeds(graph),
+                        parallel.threads()).run(decoded, (bias, values) -> {
+                            try {
+                                Written written = writeTensor(writer, bias, values, finalChoices.get(bias), parallel);
+                                reports.add(written.report());
+                                progress.tensorDone(++count[0], finalChoices.size(), bias);
+                                return written.decoded();
+                            } catch (IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                        });
             }
             var stripped = WeightSplicer.withoutWeightData(proto, graph.weights().values());
             writer.finish(stripped.toByteArray());

@@ -29,7 +29,13 @@ public enum BiasCorrection {
      * Empirical: the mean input of every correctable layer measured by running the original model on calibration inputs
      * ({@link MeasuredInputMeans}); exact for the calibration data, and it covers layers with no BatchNormalization.
      */
-    DATA;
+    DATA,
+    /**
+     * Empirical, layer by layer ({@link SequentialBiasCorrection}): each layer's bias is moved by the difference between
+     * its mean output in the compressed model (earlier layers already corrected, biases as decoded) and in the original,
+     * both measured on calibration inputs; this also absorbs the shifts that reach a layer from the layers before it.
+     */
+    SEQUENTIAL;
 
     /** {@code none}, {@code bn} or {@code data}. */
     public static BiasCorrection parse(String s) {

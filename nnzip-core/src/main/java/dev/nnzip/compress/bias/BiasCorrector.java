@@ -53,7 +53,8 @@ public final class BiasCorrector {
     }
 
     /**
-     * {@code bias} minus its layer's mean shift ({@code b − scale·Δ}, in double, rounded once).
+     * {@code bias} minus its layer's mean shift ({@code b − (alpha/beta)·Δ} for Gemm, {@code b − Δ} otherwise; in
+     * double, rounded once).
      *
      * @throws IllegalStateException if the layer's weight has not been reported yet
      */
@@ -70,7 +71,7 @@ public final class BiasCorrector {
         }
         float[] out = new float[original.length];
         for (int m = 0; m < out.length; m++) {
-            out[m] = delta[m] == 0 ? original[m] : (float) (original[m] - l.scale() * delta[m]);
+            out[m] = delta[m] == 0 ? original[m] : (float) (original[m] - l.weightGain() / l.biasGain() * delta[m]);
         }
         return out;
     }

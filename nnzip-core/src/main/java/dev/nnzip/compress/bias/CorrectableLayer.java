@@ -12,11 +12,12 @@ package dev.nnzip.compress.bias;
  * @param group     Conv's {@code group} (1 for the dense kinds)
  * @param transA    Gemm's {@code transA}: the input is {@code [K, rows]}
  * @param transB    Gemm's {@code transB}: the weight is {@code [N, K]} instead of {@code [K, N]}
- * @param scale     how a unit of {@code ε E[x]} enters the bias: Gemm computes {@code alpha·A·B + beta·C}, so its C moves by
- *                  {@code alpha/beta}; 1 for the others
+ * @param weightGain what the layer multiplies its weight term by (Gemm's {@code alpha}; 1 for the others)
+ * @param biasGain   what it multiplies its bias by (Gemm's {@code beta}; 1 for the others): an output shift {@code d} is
+ *                   undone by moving the bias by {@code −d/biasGain}
  */
 public record CorrectableLayer(Kind kind, String output, String input, String weight, String bias, boolean addedBias,
-                               int group, boolean transA, boolean transB, double scale) {
+                               int group, boolean transA, boolean transB, double weightGain, double biasGain) {
     /** The layer types bias correction understands. */
     public enum Kind {
         /** ONNX Conv: W {@code [M, C/group, k...]}, B {@code [M]}. */

@@ -86,7 +86,7 @@ public final class CorrectableLayers {
         }
         boolean added = bias.isEmpty();
         return new CorrectableLayer(CorrectableLayer.Kind.CONV, n.outputs().getFirst(), n.input(0), w.name(),
-                added ? fresh(w.name() + ".bias_correction", names) : bias, added, (int) group, false, false, 1);
+                added ? fresh(w.name() + ".bias_correction", names) : bias, added, (int) group, false, false, 1, 1);
     }
 
     private static CorrectableLayer gemm(Node n, Map<String, Weight> weights, Map<String, Integer> uses,
@@ -114,7 +114,7 @@ public final class CorrectableLayers {
         boolean added = bias.isEmpty();
         return new CorrectableLayer(CorrectableLayer.Kind.GEMM, n.outputs().getFirst(), n.input(0), w.name(),
                 added ? fresh(w.name() + ".bias_correction", names) : bias, added, 1,
-                n.attributes().getInt("transA", 0) != 0, transB, alpha / beta);
+                n.attributes().getInt("transA", 0) != 0, transB, alpha, beta);
     }
 
     private static CorrectableLayer matMul(Node n, Map<String, Weight> weights, Set<String> names) {
@@ -123,7 +123,7 @@ public final class CorrectableLayers {
             return null;
         }
         return new CorrectableLayer(CorrectableLayer.Kind.MATMUL, n.outputs().getFirst(), n.input(0), w.name(),
-                fresh(w.name() + ".bias_correction", names), true, 1, false, false, 1);
+                fresh(w.name() + ".bias_correction", names), true, 1, false, false, 1, 1);
     }
 
     private static boolean ownVector(String name, Map<String, Weight> weights, Map<String, Integer> uses, int length) {
