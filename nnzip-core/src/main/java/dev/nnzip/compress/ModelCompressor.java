@@ -60,7 +60,8 @@ public final class ModelCompressor {
     }
 
     /**
-     * @param calibration model inputs for {@link BiasCorrection#DATA} (not read otherwise)
+     * @param calibration model inputs for {@link BiasCorrection#DATA} and {@link BiasCorrection#SEQUENTIAL} (not read
+     *                    otherwise)
      */
     public static CompressionReport compress(Path onnx, Path out, CompressionPolicy policy,
                                              CalibrationInputs calibration, Parallel parallel, Progress progress)
@@ -78,32 +79,14 @@ public final class ModelCompressor {
                     graph = OnnxImporter.convert(proto, unchanged);
                 }
             }
-            Map<String, CompressionPolicy.Choice> choices = policy.decide(graph);
             BiasCorrection mode = policy.biasCorrection();
-            List<CorrectableLayer> layers = List.of();
-            BiasCorrector corrector = null;
-            if (mode != BiasCorrection.NONE) {
-                // Bias correction (Nagel et al. 2019, §4.2) needs the decoded weights, so it runs inside the encoding
-                // loop; here the layers it applies to get a bias of their own (zero where they had none) before
-                // anything is written, and their corrected biases are written after every weight.
-                layers = CorrectableLayers.find(proto, graph, lossyWeights(choices));
-                if (mode != BiasCorrection.SEQUENTIAL) {
-                    InputMeans source = mode == BiasCorrection.BN
-                            ? new BatchNormInputMeans(model.graph(), parallel.threads())
-                            : new MeasuredInputMeans(calibration, parallel.threads());
-                    Map<String, double[]> means = source.of(graph, layers);
-                    layers = layers.stream().filter(l -> means.containsKey(l.output())).toList();
-                    corrector = new BiasCorrector(layers, means);
-                }
-                CorrectableLayers.Prepared prepared = CorrectableLayers.edit(proto, graph, layers);
-                if (!prepared.addedInitializers().isEmpty()) {
-                    proto = prepared.model();
-                    graph = OnnxImporter.convert(proto, new HashMap<>(graph.weights()));
-                    choices = policy.decide(graph);
-                }
-            }
+            Prepared p = prepare(proto, graph, model.graph(), policy, calibration, parallel.threads());
+            proto = p.proto();
+            graph = p.graph();
+            Map<String, CompressionPolicy.Choice> choices = p.choices();
+            BiasCorrector corrector = p.corrector();
             Set<String> corrected = new HashSet<>();
-            layers.forEach(l -> corrected.add(l.bias()));
+            p.layers().forEach(l -> corrected.add(l.bias()));
             List<Weight> order = new ArrayList<>(graph.weights().values());
             order.sort(Comparator.comparing(w -> corrected.contains(w.name()))); // stable: corrected biases last
             List<CompressionReport.TensorReport> reports = new ArrayList<>();
@@ -128,14 +111,13 @@ public final class ModelCompressor {
                 progress.tensorDone(++done, choices.size(), w.name());
             }
             if (mode == BiasCorrection.SEQUENTIAL) {
-                Map<String, CompressionPolicy.Choice> finalChoices = choices;
                 int[] count = {done};
-                new SequentialBiasCorrection(graph, layers, layers.isEmpty() ? List.of() : calibration.feeds(graph),
-                        parallel.threads()).run(decoded, (bias, values) -> {
+                new SequentialBiasCorrection(graph, p.layers(), p.layers().isEmpty() ? List.of()
+                        : calibration.feeds(graph), parallel.threads()).run(decoded, (bias, values) -> {
                             try {
-                                Written written = writeTensor(writer, bias, values, finalChoices.get(bias), parallel);
+                                Written written = writeTensor(writer, bias, values, choices.get(bias), parallel);
                                 reports.add(written.report());
-                                progress.tensorDone(++count[0], finalChoices.size(), bias);
+                                progress.tensorDone(++count[0], choices.size(), bias);
                                 return written.decoded();
                             } catch (IOException e) {
                                 throw new java.io.UncheckedIOException(e);
@@ -146,6 +128,46 @@ public final class ModelCompressor {
             writer.finish(stripped.toByteArray());
             return new CompressionReport(Files.size(onnx), Files.size(out), reports);
         }
+    }
+
+    /** The model to encode, each weight's choice, and the layers whose biases are corrected (and how). */
+    private record Prepared(ModelProto proto, Graph graph, Map<String, CompressionPolicy.Choice> choices,
+                            List<CorrectableLayer> layers, BiasCorrector corrector) {
+    }
+
+    /**
+     * Bias correction (Nagel et al. 2019, §4.2) needs the decoded weights, so it runs inside the encoding loop; before
+     * anything is written, the layers it applies to get a bias of their own (zero where they had none), and for the
+     * predicting modes the layers' mean inputs are worked out ({@code unfolded}: the model before BatchNorm folding,
+     * whose statistics the data-free mode reads). Without correction the model and choices pass through unchanged.
+     */
+    private static Prepared prepare(ModelProto proto, Graph graph, Graph unfolded, CompressionPolicy policy,
+                                    CalibrationInputs calibration, int threads) {
+        Map<String, CompressionPolicy.Choice> choices = policy.decide(graph);
+        BiasCorrection mode = policy.biasCorrection();
+        if (mode == BiasCorrection.NONE) {
+            return new Prepared(proto, graph, choices, List.of(), null);
+        }
+        if ((mode == BiasCorrection.DATA || mode == BiasCorrection.SEQUENTIAL) && calibration == CalibrationInputs.NONE) {
+            throw new IllegalArgumentException("bias correction '" + mode.cliName() + "' measures the model on"
+                    + " calibration inputs, and none were given (use 'bn' or 'none' without data)");
+        }
+        List<CorrectableLayer> layers = CorrectableLayers.find(proto, graph, lossyWeights(choices));
+        BiasCorrector corrector = null;
+        if (mode != BiasCorrection.SEQUENTIAL) {
+            InputMeans source = mode == BiasCorrection.BN ? new BatchNormInputMeans(unfolded, threads)
+                    : new MeasuredInputMeans(calibration, threads);
+            Map<String, double[]> means = source.of(graph, layers);
+            layers = layers.stream().filter(l -> means.containsKey(l.output())).toList();
+            corrector = new BiasCorrector(layers, means);
+        }
+        CorrectableLayers.Prepared edited = CorrectableLayers.edit(proto, graph, layers);
+        if (!edited.addedInitializers().isEmpty()) {
+            proto = edited.model();
+            graph = OnnxImporter.convert(proto, new HashMap<>(graph.weights()));
+            choices = policy.decide(graph);
+        }
+        return new Prepared(proto, graph, choices, layers, corrector);
     }
 
     /** The weights {@code choices} gives a codec that changes values. */

@@ -70,11 +70,14 @@ public final class CompressCommand implements Callable<Integer> {
             description = "fold Conv->BatchNormalization pairs into the Conv before compressing (default ${DEFAULT-VALUE})")
     boolean foldBatchNorm;
 
-    @Option(names = "--bias-correction", defaultValue = DEFAULT_BIAS_CORRECTION, paramLabel = "none|bn|data",
+    @Option(names = "--bias-correction", defaultValue = DEFAULT_BIAS_CORRECTION,
+            paramLabel = "none|bn|data|sequential",
             description = "move each lossy layer's bias by the mean shift its weight error causes (Nagel et al. 2019):"
-                    + " none; bn = data-free, from the BatchNormalization statistics that feed the layer (layers"
-                    + " without them are left alone); data = measured on --sensitivity-images training images of"
-                    + " --dataset (or the --text sentences) (default ${DEFAULT-VALUE})")
+                    + " none; bn = data-free, predicted from the BatchNormalization statistics that feed the layer"
+                    + " (layers without them are left alone); data = predicted from the layer's mean input measured on"
+                    + " --sensitivity-images training images of --dataset (or the --text sentences); sequential ="
+                    + " measured layer by layer on the compressed model against the original on the same inputs"
+                    + " (default ${DEFAULT-VALUE})")
     String biasCorrection;
 
     @Option(names = "--min-lossy", defaultValue = DEFAULT_MIN_LOSSY, paramLabel = "N",
