@@ -23,8 +23,8 @@ final class Normal {
     }
 
     /**
-     * The complementary error function by the Chebyshev fit of Numerical Recipes (3rd ed., §6.2, {@code erfccheb}'s
-     * predecessor {@code erfcc}): fractional error below 1.2e-7 everywhere, ample for a bias correction.
+     * The complementary error function by the Chebyshev-based fit {@code erfcc} of Numerical Recipes in C (2nd ed.,
+     * §6.2): fractional error below 1.2e-7 everywhere, ample for a mean that corrects a bias.
      */
     static double erfc(double x) {
         double z = Math.abs(x);

@@ -186,6 +186,26 @@ class BiasCorrectionTest {
         }
     }
 
+    /**
+     * Two layers: the second one's input already differs from the original's (the first layer's weights are
+     * compressed), which a prediction from the original's inputs cannot see but the layer-by-layer measurement does:
+     * only {@code sequential} brings the network's mean output back exactly.
+     */
+    @Test
+    void sequentialCorrectionAlsoAbsorbsTheShiftFromEarlierLayers() throws Exception {
+        Random r = new Random(8);
+        Path onnx = TestModels.create().input("x", DType.FLOAT, -1, 64).output("y", DType.FLOAT, -1, 24)
+                .weight("w1", random(r, 0.2f, 0, 64, 48)).weight("b1", random(r, 0.1f, 0.2f, 48))
+                .weight("w2", random(r, 0.2f, 0, 48, 24)).weight("b2", random(r, 0.1f, 0, 24))
+                .node("Gemm", "fc1", new String[] {"x", "w1", "b1"}, new String[] {"h"})
+                .node("Relu", "relu", new String[] {"h"}, new String[] {"a"})
+                .node("Gemm", "fc2", new String[] {"a", "w2", "b2"}, new String[] {"y"})
+                .write(dir.resolve("two-layers.onnx"));
+        Map<String, Tensor> feed = Map.of("x", activations(r, 200, 64));
+        assertThat(meanShift(onnx, feed, BiasCorrection.NONE)).isGreaterThan(50 * TOLERANCE);
+        assertThat(meanShift(onnx, feed, BiasCorrection.SEQUENTIAL)).isLessThan(TOLERANCE);
+    }
+
     @Test
     void exactWeightsLeaveTheBiasBitIdentical() {
         CorrectableLayer layer = new CorrectableLayer(CorrectableLayer.Kind.GEMM, "y", "x", "w", "b", false, 1, false,
