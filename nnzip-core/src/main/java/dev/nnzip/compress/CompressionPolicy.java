@@ -3,6 +3,7 @@ package dev.nnzip.compress;
 import dev.nnzip.codec.Codecs;
 import dev.nnzip.codec.ErrorBound;
 import dev.nnzip.codec.WeightCodec;
+import dev.nnzip.compress.bias.BiasCorrection;
 import dev.nnzip.graph.Graph;
 import dev.nnzip.graph.Node;
 import dev.nnzip.graph.Weight;
@@ -71,6 +72,7 @@ public final class CompressionPolicy {
     private final List<Rule> rules;
     private final boolean foldBatchNorm;
     private final BoundAllocation allocation;
+    private final BiasCorrection biasCorrection;
 
     public CompressionPolicy(String codec, ErrorBound bound, int minLossyValues, List<Rule> rules) {
         this(codec, bound, minLossyValues, rules, false);
@@ -87,6 +89,15 @@ public final class CompressionPolicy {
      */
     public CompressionPolicy(String codec, ErrorBound bound, int minLossyValues, List<Rule> rules,
                              boolean foldBatchNorm, BoundAllocation allocation) {
+        this(codec, bound, minLossyValues, rules, foldBatchNorm, allocation, BiasCorrection.NONE);
+    }
+
+    /**
+     * @param biasCorrection whether and from what statistics the compressor moves each lossy layer's bias by the mean
+     *                       shift its weight error causes ({@link dev.nnzip.compress.bias.BiasCorrector})
+     */
+    public CompressionPolicy(String codec, ErrorBound bound, int minLossyValues, List<Rule> rules,
+                             boolean foldBatchNorm, BoundAllocation allocation, BiasCorrection biasCorrection) {
         Codecs.configure(codec); // a codec spec such as int4:block=64; fails listing the valid codecs or keys
         for (Rule r : rules) {
             Codecs.configure(r.codec());
@@ -97,6 +108,7 @@ public final class CompressionPolicy {
         this.rules = List.copyOf(rules);
         this.foldBatchNorm = foldBatchNorm;
         this.allocation = allocation;
+        this.biasCorrection = java.util.Objects.requireNonNull(biasCorrection, "biasCorrection");
     }
 
     /**
@@ -132,12 +144,21 @@ public final class CompressionPolicy {
     public CompressionPolicy withRule(String regex, String ruleCodec, ErrorBound ruleBound) {
         List<Rule> r = new ArrayList<>(rules);
         r.add(new Rule(Pattern.compile(regex), ruleCodec, ruleBound));
-        return new CompressionPolicy(codec, bound, minLossyValues, r, foldBatchNorm, allocation);
+        return new CompressionPolicy(codec, bound, minLossyValues, r, foldBatchNorm, allocation, biasCorrection);
     }
 
     /** A copy that spreads the bound over the layers by {@code a}. */
     public CompressionPolicy withAllocation(BoundAllocation a) {
-        return new CompressionPolicy(codec, bound, minLossyValues, rules, foldBatchNorm, a);
+        return new CompressionPolicy(codec, bound, minLossyValues, rules, foldBatchNorm, a, biasCorrection);
+    }
+
+    /** A copy that corrects the biases of lossy layers as {@code mode} says. */
+    public CompressionPolicy withBiasCorrection(BiasCorrection mode) {
+        return new CompressionPolicy(codec, bound, minLossyValues, rules, foldBatchNorm, allocation, mode);
+    }
+
+    public BiasCorrection biasCorrection() {
+        return biasCorrection;
     }
 
     public BoundAllocation allocation() {

@@ -9,6 +9,7 @@ import dev.nnzip.compress.BoundAllocation;
 import dev.nnzip.compress.CompressionPolicy;
 import dev.nnzip.compress.CompressionReport;
 import dev.nnzip.compress.ModelCompressor;
+import dev.nnzip.compress.bias.BiasCorrection;
 import dev.nnzip.compress.transform.CalibrationInputs;
 import dev.nnzip.compress.transform.GraphTransforms;
 import dev.nnzip.eval.LabeledImages;
@@ -68,6 +69,16 @@ public final class CompressCommand implements Callable<Integer> {
     @Option(names = "--fold-batchnorm", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "fold Conv->BatchNormalization pairs into the Conv before compressing (default ${DEFAULT-VALUE})")
     boolean foldBatchNorm;
+
+    @Option(names = "--bias-correction", defaultValue = DEFAULT_BIAS_CORRECTION,
+            paramLabel = "none|bn|data|sequential",
+            description = "move each lossy layer's bias by the mean shift its weight error causes (Nagel et al. 2019):"
+                    + " none; bn = data-free, predicted from the BatchNormalization statistics that feed the layer"
+                    + " (layers without them are left alone); data = predicted from the layer's mean input measured on"
+                    + " --sensitivity-images training images of --dataset (or the --text sentences); sequential ="
+                    + " measured layer by layer on the compressed model against the original on the same inputs"
+                    + " (default ${DEFAULT-VALUE})")
+    String biasCorrection;
 
     @Option(names = "--min-lossy", defaultValue = DEFAULT_MIN_LOSSY, paramLabel = "N",
             description = "layer weights with fewer values than this stay lossless (default ${DEFAULT-VALUE})")
@@ -151,13 +162,14 @@ public final class CompressCommand implements Callable<Integer> {
     static final String DEFAULT_BOUND = "0.26"; // CompressionPolicy.DEFAULT_BOUND (an annotation needs a constant)
     static final String DEFAULT_RELATIVE_TO = "std";
     static final String DEFAULT_ALLOCATION = "share"; // CompressionPolicy.DEFAULT_ALLOCATION (an annotation needs a constant)
+    static final String DEFAULT_BIAS_CORRECTION = "none"; // CompressionPolicy.defaults()' mode, lower case
     static final String DEFAULT_MIN_LOSSY = "" + CompressionPolicy.DEFAULT_MIN_LOSSY_VALUES;
 
     @Override
     public Integer call() throws Exception {
         ErrorBound bound = bound(errorBound);
         CompressionPolicy policy = new CompressionPolicy(codec, bound, minLossy, java.util.List.of(), foldBatchNorm,
-                BoundAllocation.parse(allocation));
+                BoundAllocation.parse(allocation), BiasCorrection.parse(biasCorrection));
         for (var e : overrides.entrySet()) {
             String[] spec = splitBound(e.getValue());
             ErrorBound b = spec.length == 2 ? bound(Double.parseDouble(spec[1])) : bound;
@@ -187,7 +199,8 @@ public final class CompressCommand implements Callable<Integer> {
             CompressionReport report;
             ProgressBar bar = new ProgressBar(json ? null : System.err, "compressing");
             try (Parallel parallel = new Parallel(workers)) {
-                report = ModelCompressor.compress(source, output, policy, parallel, bar::update);
+                report = ModelCompressor.compress(source, output, policy, calibrationInputs(), parallel,
+                        bar::update);
                 // the ratio is against the model the user gave, not the transformed intermediate
                 report = new CompressionReport(java.nio.file.Files.size(input), report.compressedBytes(),
                         report.tensors());
@@ -316,6 +329,7 @@ public final class CompressCommand implements Callable<Integer> {
         root.put("error_bound", errorBound);
         root.put("error_bound_kind", absolute ? "absolute" : "relative to " + relativeTo);
         root.put("allocation", allocation);
+        root.put("bias_correction", biasCorrection);
         root.put("original_bytes", r.originalBytes());
         root.put("compressed_bytes", r.compressedBytes());
         root.put("ratio", r.ratio());

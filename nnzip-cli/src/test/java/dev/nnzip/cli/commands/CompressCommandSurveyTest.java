@@ -111,6 +111,20 @@ class CompressCommandSurveyTest {
         assertThat(err.toString()).contains("unknown setting 'k' for codec 'kmeans'; valid: bits");
     }
 
+    @Test
+    void biasCorrectionModesAreCheckedAndDataFreeCorrectionLeavesAModelWithoutBatchNormAlone() throws Exception {
+        StringWriter err = new StringWriter();
+        assertThat(run(err, LENET5.toString(), "-o", dir.resolve("x.nnz").toString(), "--bias-correction", "mean"))
+                .isNotZero();
+        assertThat(err.toString()).contains("bias correction must be one of [none, bn, data, sequential]");
+        Path none = dir.resolve("none.nnz");
+        Path bn = dir.resolve("bn.nnz");
+        assertThat(run(new StringWriter(), LENET5.toString(), "-o", none.toString(), "--json")).isZero();
+        assertThat(run(new StringWriter(), LENET5.toString(), "-o", bn.toString(), "--bias-correction", "bn",
+                "--json")).isZero();
+        assertThat(Files.readAllBytes(bn)).isEqualTo(Files.readAllBytes(none)); // no BatchNormalization to trace
+    }
+
     /** The CLI without options and the API's CompressionPolicy.defaults() write the same bytes. */
     @Test
     void commandLineDefaultsAreThePolicyDefaults() throws Exception {
