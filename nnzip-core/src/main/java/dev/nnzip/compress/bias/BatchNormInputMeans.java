@@ -4,7 +4,7 @@ import dev.nnzip.graph.Graph;
 import dev.nnzip.graph.Node;
 import dev.nnzip.graph.Weight;
 import dev.nnzip.kernels.ConvGeometry;
-import dev.nnzip.ops.nn.ConvGeometries;
+import dev.nnzip.ops.nn.WindowShapes;
 import dev.nnzip.runtime.SyntheticInputs;
 import dev.nnzip.tensor.Tensor;
 import java.util.HashMap;
@@ -80,7 +80,8 @@ public final class BatchNormInputMeans implements InputMeans {
             }
             int[] w = graph.weights().get(l.weight()).shape();
             double[] taps = l.kind() == CorrectableLayer.Kind.CONV
-                    ? convTaps(ConvGeometries.of(InputMeans.node(graph, l), shapes.get(l.input()), w), mean)
+                    ? convTaps(WindowShapes.convGeometry(InputMeans.node(graph, l).attributes(),
+                            shapes.get(l.input()), w), mean)
                     : denseFeatures(mean, l.kind() == CorrectableLayer.Kind.GEMM && l.transB() ? w[1] : w[0]);
             if (taps != null) {
                 out.put(l.output(), taps);

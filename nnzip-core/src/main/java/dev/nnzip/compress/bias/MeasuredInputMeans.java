@@ -4,7 +4,7 @@ import dev.nnzip.compress.transform.CalibrationInputs;
 import dev.nnzip.graph.Graph;
 import dev.nnzip.graph.Node;
 import dev.nnzip.kernels.ConvGeometry;
-import dev.nnzip.ops.nn.ConvGeometries;
+import dev.nnzip.ops.nn.WindowShapes;
 import dev.nnzip.tensor.DType;
 import dev.nnzip.tensor.Tensor;
 import java.util.LinkedHashMap;
@@ -55,7 +55,7 @@ public final class MeasuredInputMeans implements InputMeans {
                 int[] w = graph.weights().get(l.weight()).shape();
                 long n;
                 if (l.kind() == CorrectableLayer.Kind.CONV) {
-                    ConvGeometry g = ConvGeometries.of(nodes.get(l.output()), x.shape(), w);
+                    ConvGeometry g = WindowShapes.convGeometry(nodes.get(l.output()).attributes(), x.shape(), w);
                     double[] sum = sums.computeIfAbsent(l.output(), k -> new double[g.inChannels()
                             * g.kernel()[0] * g.kernel()[1] * g.kernel()[2]]);
                     TapMeans.addConv(g, x.floats(), sum);
