@@ -20,6 +20,19 @@ public final class TestModels {
     private final GraphProto.Builder graph = GraphProto.newBuilder().setName("test");
     private int opset = 13;
 
+    /** A float tensor of {@code offset + scale · N(0, 1)} values drawn from {@code r}, for weights of test models. */
+    public static dev.nnzip.tensor.Tensor gaussian(java.util.Random r, float scale, float offset, int... shape) {
+        int n = 1;
+        for (int d : shape) {
+            n *= d;
+        }
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = offset + scale * (float) r.nextGaussian();
+        }
+        return dev.nnzip.tensor.Tensor.of(v, shape);
+    }
+
     public static TestModels create() {
         return new TestModels();
     }

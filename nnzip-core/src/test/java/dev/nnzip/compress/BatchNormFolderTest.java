@@ -26,15 +26,7 @@ class BatchNormFolderTest {
     Path dir;
 
     private static Tensor random(Random r, float scale, float offset, int... shape) {
-        int n = 1;
-        for (int d : shape) {
-            n *= d;
-        }
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = offset + scale * (float) r.nextGaussian();
-        }
-        return Tensor.of(v, shape);
+        return TestModels.gaussian(r, scale, offset, shape);
     }
 
     /** conv1 (no bias) → bn1 → Relu → conv2 (bias) → bn2 → y, plus conv3 whose output is also a graph output. */

@@ -19,11 +19,13 @@ class InPlaceTest {
     @TempDir
     Path dir;
 
-    @Test
-    void resultsAreExactAndNothingStillReadIsOverwritten() throws Exception {
-        // y1 = Relu(x) [x is the caller's]; a = y1 + w [y1 dies: in place]; r = Reshape(a) shares a's array;
-        // s = Sigmoid(a) is a's last reader but r is live; m = s * s reads one array twice; y = r + m.
-        Path model = TestModels.create().input("x", DType.FLOAT, 2, 3)
+    /**
+     * y1 = Relu(x) [x is the caller's]; a = y1 + w [y1 dies: in place]; r = Reshape(a) shares a's array; s = Sigmoid(a)
+     * is a's last reader but r is live; m = s * s reads one array twice; y = r + m. Also planned in
+     * {@code PlannedActivationsTest}.
+     */
+    static Path model(Path file) throws Exception {
+        return TestModels.create().input("x", DType.FLOAT, 2, 3)
                 .weight("w", Tensor.of(new float[] {1, 2, 3}, 3))
                 .weight("shape", Tensor.of(new long[] {3, 2}, 2))
                 .weight("back", Tensor.of(new long[] {2, 3}, 2))
@@ -34,7 +36,12 @@ class InPlaceTest {
                 .node("Mul", "square", new String[] {"s", "s"}, new String[] {"m"})
                 .node("Reshape", "unview", new String[] {"r0", "back"}, new String[] {"r"})
                 .node("Add", "sum", new String[] {"r", "m"}, new String[] {"y"})
-                .output("y", DType.FLOAT, 2, 3).write(dir.resolve("m.onnx"));
+                .output("y", DType.FLOAT, 2, 3).write(file);
+    }
+
+    @Test
+    void resultsAreExactAndNothingStillReadIsOverwritten() throws Exception {
+        Path model = model(dir.resolve("m.onnx"));
         float[] x = {-1, 0.5f, 2, -3, 4, 0};
         float[] xCopy = x.clone();
         try (Model m = Nnz.load(model)) {

@@ -97,18 +97,7 @@ class PlannedActivationsTest {
     /** The graph of {@code InPlaceTest}: a view kept alive, an operand read twice, in-place chains. */
     @Test
     void viewsAndInPlaceNodesArePlannedAsTheSessionRunsThem() throws Exception {
-        Path model = TestModels.create().input("x", DType.FLOAT, 2, 3)
-                .weight("w", Tensor.of(new float[] {1, 2, 3}, 3))
-                .weight("shape", Tensor.of(new long[] {3, 2}, 2))
-                .weight("back", Tensor.of(new long[] {2, 3}, 2))
-                .node("Relu", "relu", new String[] {"x"}, new String[] {"y1"})
-                .node("Add", "add", new String[] {"y1", "w"}, new String[] {"a"})
-                .node("Reshape", "view", new String[] {"a", "shape"}, new String[] {"r0"})
-                .node("Sigmoid", "sig", new String[] {"a"}, new String[] {"s"})
-                .node("Mul", "square", new String[] {"s", "s"}, new String[] {"m"})
-                .node("Reshape", "unview", new String[] {"r0", "back"}, new String[] {"r"})
-                .node("Add", "sum", new String[] {"r", "m"}, new String[] {"y"})
-                .output("y", DType.FLOAT, 2, 3).write(dir.resolve("inplace.onnx"));
+        Path model = InPlaceTest.model(dir.resolve("inplace.onnx"));
         try (Model m = Nnz.load(model)) {
             PlannedActivations planned = assertPlannedEqualsMeasured(m, Map.of("x", Tensor.of(new float[6], 2, 3)));
             // live at the peak: y1 (Relu of the caller's x) became a (in place), r0 views a, s and m are new: 3 x 24 B

@@ -44,15 +44,7 @@ class BiasCorrectionTest {
     Path dir;
 
     private static Tensor random(Random r, float scale, float offset, int... shape) {
-        int n = 1;
-        for (int d : shape) {
-            n *= d;
-        }
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = offset + scale * (float) r.nextGaussian();
-        }
-        return Tensor.of(v, shape);
+        return TestModels.gaussian(r, scale, offset, shape);
     }
 
     /** Non-negative inputs with a per-channel offset, like post-ReLU activations: their mean is far from 0. */
