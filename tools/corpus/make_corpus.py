@@ -16,8 +16,13 @@ Selection rules, applied in this order:
   7. A second, disjoint file of calibration sentences for the compression tuner's cosine budget (`nnzip compress
      --min-mean-cosine`) takes every k-th sentence starting at k // 2 (never one of the evaluation sentences), so a
      model tuned on it is measured on the evaluation corpus with sentences it has not seen. Needs k >= 2.
+  8. A third file, the frequency corpus for `nnzip compress --frequency-text` (how often `actscale:tables=true`
+     counts each embedding row is looked up), takes every remaining candidate in order: all the sentences that are
+     in neither of the first two files. Token frequencies counted on it are thus independent of the lines the tuner
+     ranks and verifies settings on and of the evaluation corpus. The script checks that the three files are
+     pairwise disjoint (by the de-duplication key of rule 5) before writing anything.
 
-Usage: make_corpus.py [FORTUNES_DIR] [OUTPUT] [CALIBRATION_OUTPUT]
+Usage: make_corpus.py [FORTUNES_DIR] [OUTPUT] [CALIBRATION_OUTPUT] [FREQUENCY_OUTPUT]
 """
 import math
 import os
@@ -55,25 +60,49 @@ def main():
     corpus_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "data", "corpus")
     out = sys.argv[2] if len(sys.argv) > 2 else os.path.join(corpus_dir, "fortunes-sentences.txt")
     calibration_out = sys.argv[3] if len(sys.argv) > 3 else os.path.join(corpus_dir, "fortunes-calibration.txt")
+    frequency_out = sys.argv[4] if len(sys.argv) > 4 else os.path.join(corpus_dir, "fortunes-frequency.txt")
     names = sorted(n for n in os.listdir(src) if "." not in n and os.path.isfile(os.path.join(src, n)))
     seen, sentences = set(), []
     for name in names:
         for fortune in fortunes(os.path.join(src, name)):
             for s in SPLIT.split(re.sub(r"\s+", " ", fortune).strip()):
-                key = " ".join(s.lower().split())
+                key = dedup_key(s)
                 if keep(s) and key not in seen:
                     seen.add(key)
                     sentences.append(s)
     step = max(1, math.ceil(len(sentences) / MAX_SENTENCES))
     chosen = sentences[::step]
-    write(out, chosen)
-    print(f"{len(chosen)} sentences (of {len(sentences)} candidates from {len(names)} files) -> {out}")
     if step < 2:
+        write(out, chosen)
+        print(f"{len(chosen)} sentences (of {len(sentences)} candidates from {len(names)} files) -> {out}")
         print("too few candidates for a disjoint calibration set; none written")
         return
     calibration = sentences[step // 2::step][:MAX_SENTENCES]
+    used = {dedup_key(s) for s in chosen + calibration}
+    frequency = [s for s in sentences if dedup_key(s) not in used]
+    check_disjoint({out: chosen, calibration_out: calibration, frequency_out: frequency})
+    write(out, chosen)
+    print(f"{len(chosen)} sentences (of {len(sentences)} candidates from {len(names)} files) -> {out}")
     write(calibration_out, calibration)
     print(f"{len(calibration)} calibration sentences (disjoint from the corpus) -> {calibration_out}")
+    write(frequency_out, frequency)
+    print(f"{len(frequency)} frequency sentences (disjoint from both) -> {frequency_out}")
+
+
+def dedup_key(sentence):
+    """Rule 5's identity: case- and whitespace-insensitive."""
+    return " ".join(sentence.lower().split())
+
+
+def check_disjoint(files):
+    """Fails (writing nothing) if any two of the files share a sentence by the de-duplication key."""
+    keys = {path: {dedup_key(s) for s in lines} for path, lines in files.items()}
+    paths = list(keys)
+    for i, a in enumerate(paths):
+        for b in paths[i + 1:]:
+            common = keys[a] & keys[b]
+            if common:
+                sys.exit(f"{a} and {b} share {len(common)} sentence(s), e.g. {sorted(common)[0]!r}")
 
 
 def write(path, lines):

@@ -92,7 +92,8 @@ public final class CompressCommand implements Callable<Integer> {
             description = "graph transform applied before the codecs: lowrank:energy=0.95 (truncated SVD of"
                     + " Gemm/MatMul/1x1 Conv weights, a layer split in two where that is smaller),"
                     + " filters:sparsity=0.25 (structured filter pruning), actscale:alpha=0.5 (activation-aware"
-                    + " scaling of MatMul/Gemm inputs, measured on --text or --dataset); chain with +")
+                    + " scaling of MatMul/Gemm inputs, measured on --text or --dataset; tables=true also scales"
+                    + " embedding-table rows by their lookup frequency, see --frequency-text); chain with +")
     String transform;
 
     @Option(names = "--threads", paramLabel = "N", description = "threads for verification decoding")
@@ -142,6 +143,14 @@ public final class CompressCommand implements Callable<Integer> {
                     + " text model (e.g. data/corpus/fortunes-calibration.txt)")
     Path text;
 
+    @Option(names = "--frequency-text", paramLabel = "FILE",
+            description = "with --transform actscale:tables=true: sentences, one per line, on which the embedding"
+                    + " rows' lookup frequencies are counted (all lines), instead of the first"
+                    + " --sensitivity-sentences lines of --text; give text disjoint from --text and --held-out-text"
+                    + " (e.g. data/corpus/fortunes-frequency.txt), so the tuner's sensitivities are not measured on"
+                    + " the very tokens the rows were weighted by")
+    Path frequencyText;
+
     @Option(names = "--held-out-text", paramLabel = "FILE",
             description = "with --min-mean-cosine: sentences the tuner never uses, only reported (e.g. the evaluation"
                     + " corpus)")
@@ -184,12 +193,26 @@ public final class CompressCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--min-mean-cosine needs --tokenizer tokenizer.json and --text FILE"
                     + " (calibration sentences, one per line)");
         }
+        CalibrationInputs frequencies = CalibrationInputs.NONE;
+        if (frequencyText != null) {
+            if (transform == null) {
+                throw new IllegalArgumentException("--frequency-text is only used by --transform"
+                        + " actscale:tables=true");
+            }
+            if (tokenizer == null) {
+                throw new IllegalArgumentException("--frequency-text needs --tokenizer tokenizer.json to make model"
+                        + " inputs");
+            }
+            // Read now, so a missing or empty file fails before anything slow runs.
+            frequencies = sentenceInputs(frequencyLines(frequencyText));
+        }
         Path source = input;
         try {
             if (transform != null) {
                 source = java.nio.file.Files.createTempFile(output.toAbsolutePath().getParent(), ".nnzip-transform",
                         ".onnx");
-                for (String line : GraphTransforms.apply(transform, input, source, calibrationInputs(), workers)) {
+                for (String line : GraphTransforms.apply(transform, input, source, calibrationInputs(), frequencies,
+                        workers)) {
                     System.err.println(line);
                 }
             }
@@ -246,19 +269,8 @@ public final class CompressCommand implements Callable<Integer> {
             if (tokenizer == null) {
                 throw new IllegalArgumentException("--text needs --tokenizer tokenizer.json to make model inputs");
             }
-            return graph -> {
-                List<String> lines = TextLines.read(text);
-                lines = lines.subList(0, Math.min(lines.size(), sensitivitySentences));
-                List<Map<String, Tensor>> feeds = new ArrayList<>();
-                try (TextTokenizer t = TextTokenizer.load(tokenizer)) {
-                    TokenBatch all = t.encode(lines);
-                    for (int i = 0; i < lines.size(); i++) {
-                        feeds.add(TokenBatch.of(List.of(all.ids().get(i)), List.of(all.typeIds().get(i)))
-                                .feed(graph.feedInputs()));
-                    }
-                }
-                return feeds;
-            };
+            List<String> lines = TextLines.read(text);
+            return sentenceInputs(lines.subList(0, Math.min(lines.size(), sensitivitySentences)));
         }
         return graph -> {
             if (graph.feedInputs().size() != 1) {
@@ -273,6 +285,39 @@ public final class CompressCommand implements Callable<Integer> {
             }
             return feeds;
         };
+    }
+
+    /** One feed per sentence (no padding to skew the statistics), tokenized with --tokenizer when the model asks. */
+    private CalibrationInputs sentenceInputs(List<String> lines) {
+        return graph -> {
+            List<Map<String, Tensor>> feeds = new ArrayList<>();
+            try (TextTokenizer t = TextTokenizer.load(tokenizer)) {
+                TokenBatch all = t.encode(lines);
+                for (int i = 0; i < lines.size(); i++) {
+                    feeds.add(TokenBatch.of(List.of(all.ids().get(i)), List.of(all.typeIds().get(i)))
+                            .feed(graph.feedInputs()));
+                }
+            }
+            return feeds;
+        };
+    }
+
+    /**
+     * The lines of a --frequency-text file.
+     *
+     * @throws IllegalArgumentException if the file does not exist or has no non-blank line (counting the lookups of
+     *                                  nothing would silently weigh every row alike)
+     */
+    static List<String> frequencyLines(Path file) {
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("--frequency-text " + file + ": no such file");
+        }
+        List<String> lines = TextLines.read(file);
+        if (lines.stream().allMatch(String::isBlank)) {
+            throw new IllegalArgumentException("--frequency-text " + file + " has no sentences (expected one per"
+                    + " line)");
+        }
+        return lines;
     }
 
     /**

@@ -58,6 +58,40 @@ class CompressCommandSurveyTest {
     }
 
     @Test
+    void frequencyTextMustExistAndHoldSentences() throws Exception {
+        Path missing = dir.resolve("missing.txt");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CompressCommand.frequencyLines(missing))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("missing.txt")
+                .hasMessageContaining("no such file");
+        Path empty = Files.writeString(dir.resolve("empty.txt"), "");
+        Path blank = Files.writeString(dir.resolve("blank.txt"), "\n  \n");
+        for (Path p : new Path[] {empty, blank}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> CompressCommand.frequencyLines(p))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(p.getFileName().toString())
+                    .hasMessageContaining("no sentences");
+        }
+        Path two = Files.writeString(dir.resolve("two.txt"), "One sentence here.\nAnother one.\n");
+        assertThat(CompressCommand.frequencyLines(two)).containsExactly("One sentence here.", "Another one.");
+    }
+
+    @Test
+    void frequencyTextIsRefusedWhereNothingWouldCountIt() throws Exception {
+        Path text = Files.writeString(dir.resolve("f.txt"), "A sentence of calibration text.\n");
+        Path tokenizer = dir.resolve("tokenizer.json"); // never read: the command fails before loading it
+        String[] common = {LENET5.toString(), "-o", dir.resolve("x.nnz").toString(), "--codec", "lossless",
+                "--tokenizer", tokenizer.toString(), "--text", text.toString(), "--frequency-text", text.toString()};
+        StringWriter noTransform = new StringWriter();
+        assertThat(run(noTransform, common)).isNotZero();
+        assertThat(noTransform.toString()).contains("--frequency-text").contains("actscale:tables=true");
+        StringWriter noTables = new StringWriter();
+        String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(common),
+                java.util.stream.Stream.of("--transform", "actscale:alpha=0.5")).toArray(String[]::new);
+        assertThat(run(noTables, args)).isNotZero();
+        assertThat(noTables.toString()).contains("actscale:tables=true").contains("actscale:alpha=0.5");
+        assertThat(dir.resolve("x.nnz")).doesNotExist();
+    }
+
+    @Test
     void activationScalingMeasuresOnTrainingImagesAndKeepsTheFunction() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(
                 dev.nnzip.eval.FashionMnist.isInstalled(dev.nnzip.eval.FashionMnist.defaultDir()),

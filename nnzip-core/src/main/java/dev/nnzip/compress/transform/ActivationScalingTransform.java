@@ -45,9 +45,16 @@ import java.util.Set;
  * the same optimum scales row {@code k} of the table by {@code s_k ∝ p_k^(alpha/2)}, and the rows of frequent tokens
  * get a finer grid than the rows of rare ones. The input cannot be divided by {@code s} before a lookup, so the
  * rewrite divides after it, with a second lookup into a {@code [rows, 1]} table of {@code 1/s}:
- * {@code y = Gather(diag(s) E, t) · Gather(1/s, t)}. The frequencies are counted on the calibration inputs with
- * add-one (Laplace) smoothing, {@code p_k = (c_k + 1) / (N + rows)}: a row never looked up in calibration is not
- * thereby worthless (unseen tokens occur in other text), it is weighted as if seen once.
+ * {@code y = Gather(diag(s) E, t) · Gather(1/s, t)}. The frequencies are counted with add-one (Laplace) smoothing,
+ * {@code p_k = (c_k + 1) / (N + rows)}: a row never looked up is not thereby worthless (unseen tokens occur in other
+ * text), it is weighted as if seen once.
+ *
+ * <p>Which text the frequencies are counted on matters to the tuner that ranks settings afterwards: counted on the
+ * very inputs its sensitivities are measured on, every token of those inputs is a "seen" row with a fine grid, so the
+ * table looks less sensitive there than on any other text (MiniLM, session 5 in docs/BENCHMARKS.md: the additive loss
+ * model then under-predicted the verified loss by 15–24 %). The {@code frequencies} inputs, when given, are counted
+ * instead — text disjoint from the tuner's lines — and the activations of the MatMul rewrite still come from
+ * {@code calibration}.
  */
 public final class ActivationScalingTransform implements GraphTransform {
     public static final String NAME = "actscale";
@@ -56,6 +63,7 @@ public final class ActivationScalingTransform implements GraphTransform {
     private static final double MAX_SPREAD = 1e4;
 
     private final CalibrationInputs calibration;
+    private final CalibrationInputs frequencies;
     private final double alpha;
     private final int threads;
     private final boolean tables;
@@ -72,10 +80,28 @@ public final class ActivationScalingTransform implements GraphTransform {
      * @param tables      also scale the rows of embedding tables by how often calibration looks them up
      */
     public ActivationScalingTransform(CalibrationInputs calibration, double alpha, int threads, boolean tables) {
+        this(calibration, CalibrationInputs.NONE, alpha, threads, tables);
+    }
+
+    /**
+     * @param calibration the model inputs the activations are measured on
+     * @param frequencies the model inputs the table rows' lookups are counted on ({@code tables=true});
+     *                    {@link CalibrationInputs#NONE}: the calibration inputs
+     * @param alpha       0 = no scaling, 1 = the rate-distortion optimum {@code s_k ∝ sqrt(E[x_k²])}
+     * @param threads     threads for the measuring runs
+     * @param tables      also scale the rows of embedding tables by how often the frequency inputs look them up
+     * @throws IllegalArgumentException for alpha outside [0, 1], or frequency inputs without {@code tables}
+     */
+    public ActivationScalingTransform(CalibrationInputs calibration, CalibrationInputs frequencies, double alpha,
+                                      int threads, boolean tables) {
         if (!(alpha >= 0 && alpha <= 1)) {
             throw new IllegalArgumentException(NAME + ": alpha must be in [0, 1], was " + alpha);
         }
+        if (frequencies != CalibrationInputs.NONE && !tables) {
+            throw new IllegalArgumentException(NAME + ": frequency inputs are only counted for tables=true");
+        }
         this.calibration = java.util.Objects.requireNonNull(calibration, "calibration");
+        this.frequencies = java.util.Objects.requireNonNull(frequencies, "frequencies");
         this.alpha = alpha;
         this.threads = threads;
         this.tables = tables;
@@ -101,8 +127,9 @@ public final class ActivationScalingTransform implements GraphTransform {
         if (!tables) {
             return layers;
         }
+        List<Map<String, Tensor>> lookups = frequencies == CalibrationInputs.NONE ? feeds : frequencies.feeds(imported);
         Map<String, long[]> counts = ActivationStatistics.rowCounts(imported, ActivationStatistics.tables(imported),
-                feeds, threads);
+                lookups, threads);
         Result both = scaleTables(layers.model(), weights, counts);
         List<String> log = new ArrayList<>(layers.log());
         log.addAll(both.log());
@@ -142,7 +169,7 @@ public final class ActivationScalingTransform implements GraphTransform {
             nodes.add(NodeProto.newBuilder().setOpType("Mul").setName(node.getName() + "_rowscale_mul")
                     .addInput(y + "_rowscaled").addInput(y + "_rowscale").addOutput(y).build());
             long seen = java.util.Arrays.stream(c).filter(v -> v > 0).count();
-            log.add(String.format(Locale.ROOT, "%s: %d rows, %d looked up in calibration (%d lookups), scales"
+            log.add(String.format(Locale.ROOT, "%s: %d rows, %d looked up (%d lookups), scales"
                     + " %.3g..%.3g", table, c.length, seen, java.util.Arrays.stream(c).sum(), min(s), max(s)));
         }
         return new Result(GraphEdits.withNodes(model, nodes, added, replaced), log);

@@ -33,15 +33,37 @@ public final class GraphTransforms {
      * @throws IllegalArgumentException naming the valid transforms, keys and ranges
      */
     public static List<GraphTransform> parse(String spec, CalibrationInputs calibration, int threads) {
+        return parse(spec, calibration, CalibrationInputs.NONE, threads);
+    }
+
+    /**
+     * @param calibration model inputs for the transforms that measure activations ({@code actscale})
+     * @param frequencies model inputs {@code actscale:tables=true} counts embedding-row lookups on, instead of
+     *                    {@code calibration}; {@link CalibrationInputs#NONE} for none
+     * @throws IllegalArgumentException naming the valid transforms, keys and ranges, or when frequency inputs are
+     *                                  given and no {@code actscale:tables=true} stage would count them
+     */
+    public static List<GraphTransform> parse(String spec, CalibrationInputs calibration, CalibrationInputs frequencies,
+                                             int threads) {
         List<GraphTransform> out = new ArrayList<>();
+        boolean counted = false;
         for (CodecSpec.Stage stage : CodecSpec.parse(spec).stages()) {
-            out.add(configure(stage.codec(), stage.settings(), calibration, threads));
+            boolean tables = stage.codec().equals(ActivationScalingTransform.NAME)
+                    && stage.settings().getBoolean(stage.codec(), "tables", false);
+            out.add(configure(stage.codec(), stage.settings(), calibration,
+                    tables ? frequencies : CalibrationInputs.NONE, threads));
+            counted |= tables;
+        }
+        if (frequencies != CalibrationInputs.NONE && !counted) {
+            // Silently ignoring the frequency text would leave the user believing the tables were weighted by it.
+            throw new IllegalArgumentException("frequency text (--frequency-text) is only used by"
+                    + " actscale:tables=true, which '" + spec + "' does not contain");
         }
         return out;
     }
 
     private static GraphTransform configure(String name, CodecSettings s, CalibrationInputs calibration,
-                                            int threads) {
+                                            CalibrationInputs frequencies, int threads) {
         return switch (name) {
             case LowRankTransform.NAME -> {
                 s.check(name, Map.of("energy", "share of Σσ² each factorised layer keeps, (0, 1], default 0.99"));
@@ -56,7 +78,8 @@ public final class GraphTransforms {
                 s.check(name, Map.of("alpha", "strength of the scaling, [0, 1]: 0 none, 1 the rate-distortion"
                         + " optimum s = sqrt(E[x^2]) per input channel, default 1",
                         "tables", "true: also scale the rows of embedding tables (Gather along axis 0) by how often"
-                        + " the calibration inputs look them up, s = p^(alpha/2); default false"));
+                        + " the frequency text (--frequency-text), else the calibration inputs, look them up,"
+                        + " s = p^(alpha/2); default false"));
                 double alpha = s.getDouble(name, "alpha", 1, 0, 1);
                 boolean tables = s.getBoolean(name, "tables", false);
                 if (calibration == CalibrationInputs.NONE) {
@@ -64,7 +87,7 @@ public final class GraphTransforms {
                             + " calibration inputs: --text FILE with --tokenizer tokenizer.json for a text model,"
                             + " or --dataset for an image classifier");
                 }
-                yield new ActivationScalingTransform(calibration, alpha, threads, tables);
+                yield new ActivationScalingTransform(calibration, frequencies, alpha, threads, tables);
             }
             default -> throw new IllegalArgumentException("unknown transform '" + name + "', expected one of "
                     + names());
@@ -83,7 +106,17 @@ public final class GraphTransforms {
     /** {@link #apply(String, Path, Path)} with calibration inputs for the transforms that measure activations. */
     public static List<String> apply(String spec, Path in, Path out, CalibrationInputs calibration, int threads)
             throws IOException {
-        List<GraphTransform> transforms = parse(spec, calibration, threads);
+        return apply(spec, in, out, calibration, CalibrationInputs.NONE, threads);
+    }
+
+    /**
+     * {@link #apply(String, Path, Path, CalibrationInputs, int)} with separate inputs for the embedding-row
+     * frequencies of {@code actscale:tables=true} (see {@link #parse(String, CalibrationInputs, CalibrationInputs,
+     * int)}).
+     */
+    public static List<String> apply(String spec, Path in, Path out, CalibrationInputs calibration,
+                                     CalibrationInputs frequencies, int threads) throws IOException {
+        List<GraphTransform> transforms = parse(spec, calibration, frequencies, threads);
         List<String> log = new ArrayList<>();
         Path current = in;
         for (GraphTransform t : transforms) {

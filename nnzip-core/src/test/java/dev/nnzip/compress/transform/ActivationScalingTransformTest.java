@@ -201,7 +201,7 @@ class ActivationScalingTransformTest {
         Path scaled = dir.resolve("table-scaled.onnx");
         List<String> log = GraphTransforms.apply("actscale:alpha=0.5,tables=true", original, scaled,
                 g -> tableFeeds(), 1);
-        assertThat(log).singleElement().asString().startsWith("table: 10 rows, 3 looked up in calibration (12 lookups)");
+        assertThat(log).singleElement().asString().startsWith("table: 10 rows, 3 looked up (12 lookups)");
 
         ModelProto proto = ModelProto.parseFrom(Files.readAllBytes(scaled));
         ModelProto before = ModelProto.parseFrom(Files.readAllBytes(original));
@@ -234,6 +234,59 @@ class ActivationScalingTransformTest {
                 assertThat((double) a[i]).as("%s[%d]", out, i).isCloseTo(x[i], within(1e-6 * (1 + Math.abs(x[i]))));
             }
         }
+    }
+
+    /** Row 5 looked up 8 times, row 2 four times: a count no row of {@link #tableFeeds} has. */
+    private static List<Map<String, Tensor>> frequencyFeeds() {
+        return List.of(Map.of("ids", Tensor.of(new long[] {5, 5, 5, 2}, 1, 4)),
+                Map.of("ids", Tensor.of(new long[] {5, 5, 2, 2}, 1, 4)),
+                Map.of("ids", Tensor.of(new long[] {5, 5, 5, 2}, 1, 4)));
+    }
+
+    @Test
+    void givenFrequencyInputsTheRowsAreWeightedByThemAndNotByTheCalibrationInputs() throws Exception {
+        Path original = tableModel();
+        Path scaled = dir.resolve("table-freq.onnx");
+        java.util.concurrent.atomic.AtomicInteger calibrationReads = new java.util.concurrent.atomic.AtomicInteger();
+        List<String> log = GraphTransforms.apply("actscale:alpha=0.5,tables=true", original, scaled,
+                g -> {
+                    calibrationReads.incrementAndGet();
+                    return tableFeeds();
+                }, g -> frequencyFeeds(), 1);
+        assertThat(log).singleElement().asString().startsWith("table: 10 rows, 2 looked up (12 lookups)");
+        // the calibration inputs still feed the activation statistics (once), not the lookup counts
+        assertThat(calibrationReads).hasValue(1);
+
+        float[] e = weight(ModelProto.parseFrom(Files.readAllBytes(original)), "table");
+        float[] es = weight(ModelProto.parseFrom(Files.readAllBytes(scaled)), "table");
+        long[] counts = {0, 0, 4, 0, 0, 8, 0, 0, 0, 0};
+        double s0 = es[0] / e[0];
+        for (int k = 0; k < ROWS; k++) {
+            double want = Math.pow(counts[k] + 1, 0.25); // relative to row 0, seen 0 times
+            assertThat(es[k * 3] / e[k * 3] / s0).as("row %d", k).isCloseTo(want, within(1e-5 * want));
+        }
+        // Still exact: the model computes what it did before.
+        Map<String, Tensor> in = Map.of("ids", Tensor.of(new long[] {5, 0, -1, 2}, 1, 4));
+        float[] want = run(original, in).get("y").floats();
+        float[] got = run(scaled, in).get("y").floats();
+        for (int i = 0; i < want.length; i++) {
+            assertThat((double) got[i]).isCloseTo(want[i], within(1e-6 * (1 + Math.abs(want[i]))));
+        }
+    }
+
+    @Test
+    void frequencyInputsWithoutTablesAreRefusedRatherThanIgnored() {
+        CalibrationInputs calibration = g -> tableFeeds();
+        CalibrationInputs frequencies = g -> frequencyFeeds();
+        assertThatThrownBy(() -> GraphTransforms.parse("actscale:alpha=0.5", calibration, frequencies, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tables=true")
+                .hasMessageContaining("--frequency-text");
+        assertThatThrownBy(() -> GraphTransforms.parse("lowrank:energy=0.9", calibration, frequencies, 1))
+                .hasMessageContaining("actscale:tables=true");
+        assertThatThrownBy(() -> new ActivationScalingTransform(calibration, frequencies, 0.5, 1, false))
+                .hasMessageContaining("tables=true");
+        assertThat(GraphTransforms.parse("lowrank:energy=0.9+actscale:tables=true", calibration, frequencies, 1))
+                .hasSize(2);
     }
 
     @Test
