@@ -58,11 +58,7 @@ class BiasCorrectionTest {
     }
 
     private static AttributeProto ints(String name, long... v) {
-        AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
-        for (long x : v) {
-            a.addInts(x);
-        }
-        return a.build();
+        return TestModels.intsAttr(name, v);
     }
 
     /**

@@ -42,11 +42,7 @@ class FilterPruneTransformTest {
     }
 
     private static AttributeProto ints(String name, long... v) {
-        AttributeProto.Builder b = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
-        for (long x : v) {
-            b.addInts(x);
-        }
-        return b.build();
+        return TestModels.intsAttr(name, v);
     }
 
     /**

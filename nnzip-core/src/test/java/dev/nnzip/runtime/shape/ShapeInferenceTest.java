@@ -157,11 +157,7 @@ class ShapeInferenceTest {
     }
 
     private static AttributeProto ints(String name, long... v) {
-        AttributeProto.Builder b = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
-        for (long x : v) {
-            b.addInts(x);
-        }
-        return b.build();
+        return TestModels.intsAttr(name, v);
     }
 
     private static AttributeProto str(String name, String v) {
