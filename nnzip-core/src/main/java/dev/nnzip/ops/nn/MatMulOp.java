@@ -42,43 +42,12 @@ final class MatMulOp implements OpKernel {
         return new MatMulOp(node.opType(), fused ? ActivationAttributes.parse(node.attributes()) : Activation.none());
     }
 
-    /** Shapes of one MatMul, resolved. */
-    private record Plan(int m, int n, int k, int[] batch, int[] aBatch, int[] bBatch, int[] outShape, boolean bColumn) {
-        int batches() {
-            return Shapes.size(batch);
+    private MatMulShape plan(int[] as, int[] bs) {
+        try {
+            return MatMulShape.of(as, bs);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
         }
-    }
-
-    private Plan plan(int[] as, int[] bs) {
-        if (as.length == 0 || bs.length == 0) {
-            throw new IllegalArgumentException(name + ": operands must have rank >= 1, got " + Arrays.toString(as)
-                    + " and " + Arrays.toString(bs));
-        }
-        int[] a2 = as.length == 1 ? new int[] {1, as[0]} : as;
-        int[] b2 = bs.length == 1 ? new int[] {bs[0], 1} : bs;
-        int m = a2[a2.length - 2];
-        int k = a2[a2.length - 1];
-        int n = b2[b2.length - 1];
-        if (b2[b2.length - 2] != k) {
-            throw new IllegalArgumentException(name + ": inner dimensions differ: A " + Arrays.toString(as)
-                    + " has K = " + k + " but B " + Arrays.toString(bs) + " has " + b2[b2.length - 2]);
-        }
-        int[] aBatch = Arrays.copyOf(a2, a2.length - 2);
-        int[] bBatch = Arrays.copyOf(b2, b2.length - 2);
-        int[] batch = Shapes.broadcast(aBatch, bBatch);
-        int[] out = Arrays.copyOf(batch, batch.length + 2);
-        out[batch.length] = m;
-        out[batch.length + 1] = n;
-        if (bs.length == 1) {
-            out = Arrays.copyOf(out, out.length - 1);
-        }
-        if (as.length == 1) {
-            int[] o = new int[out.length - 1];
-            System.arraycopy(out, 0, o, 0, batch.length);
-            System.arraycopy(out, batch.length + 1, o, batch.length, out.length - batch.length - 1);
-            out = o;
-        }
-        return new Plan(m, n, k, batch, aBatch, bBatch, out, bs.length == 1);
     }
 
     @Override
@@ -87,7 +56,7 @@ final class MatMulOp implements OpKernel {
         Tensor b = Operands.require(inputs.length > 1 ? inputs[1] : null, name, "B");
         Tensor bias = inputs.length > 2 ? inputs[2] : null;
         Operands.sameType(a, b, name);
-        Plan p = plan(a.shape(), b.shape());
+        MatMulShape p = plan(a.shape(), b.shape());
         Tensor product = Tensor.zeros(a.dtype(), p.outShape());
         Tensor y = product;
         switch (a.dtype().storage()) {
@@ -102,12 +71,12 @@ final class MatMulOp implements OpKernel {
                 }
             }
             case DOUBLE -> {
-                exact(p, (bi, ao, bo, co) -> ExactMatMul.gemm(false, false, p.m, p.n, p.k, a.doubles(), ao,
+                exact(p, (bi, ao, bo, co) -> ExactMatMul.gemm(false, false, p.m(), p.n(), p.k(), a.doubles(), ao,
                         b.doubles(), bo, product.doubles(), co));
                 requireNoFusion();
             }
             case LONG -> {
-                exact(p, (bi, ao, bo, co) -> ExactMatMul.gemm(false, false, p.m, p.n, p.k, a.longs(), ao,
+                exact(p, (bi, ao, bo, co) -> ExactMatMul.gemm(false, false, p.m(), p.n(), p.k(), a.longs(), ao,
                         b.longs(), bo, product.longs(), co, a.dtype()));
                 requireNoFusion();
             }
@@ -124,7 +93,7 @@ final class MatMulOp implements OpKernel {
     }
 
     /** True when the bias is {@code [1, ..., 1, N]} (rank <= output rank) with N the output's last axis. */
-    private static boolean fitsEpilogue(Tensor bias, Plan p) {
+    private static boolean fitsEpilogue(Tensor bias, MatMulShape p) {
         int[] s = bias.shape();
         if (p.bColumn() || s.length == 0 || s.length > p.outShape().length || s[s.length - 1] != p.n()) {
             return false;
@@ -156,7 +125,7 @@ final class MatMulOp implements OpKernel {
     }
 
     /** Offsets of A and B for every output batch index, honouring broadcast batch axes. */
-    private static void forEachBatch(Plan p, int from, int to, BatchBody body) {
+    private static void forEachBatch(MatMulShape p, int from, int to, BatchBody body) {
         int rank = p.batch().length;
         int[] aStr = batchStrides(p.aBatch(), rank, p.m() * p.k());
         int[] bStr = batchStrides(p.bBatch(), rank, p.k() * p.n());
@@ -186,7 +155,7 @@ final class MatMulOp implements OpKernel {
         return s;
     }
 
-    private static void floatProduct(Plan p, float[] a, float[] b, float[] y, Epilogue e, Parallel par,
+    private static void floatProduct(MatMulShape p, float[] a, float[] b, float[] y, Epilogue e, Parallel par,
                                      PackedWeight<PackedB> cache) {
         int batches = p.batches();
         if (batches == 0 || p.m() == 0 || p.n() == 0) {
@@ -224,7 +193,7 @@ final class MatMulOp implements OpKernel {
         return out;
     }
 
-    private static void exact(Plan p, BatchBody body) {
+    private static void exact(MatMulShape p, BatchBody body) {
         forEachBatch(p, 0, p.batches(), body);
     }
 }

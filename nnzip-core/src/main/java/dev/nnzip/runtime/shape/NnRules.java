@@ -1,6 +1,7 @@
 package dev.nnzip.runtime.shape;
 
 import dev.nnzip.ops.nn.ActivationAttributes;
+import dev.nnzip.ops.nn.MatMulShape;
 import dev.nnzip.ops.nn.WindowShapes;
 import dev.nnzip.tensor.DType;
 import java.util.Arrays;
@@ -76,38 +77,11 @@ final class NnRules {
      * leading (batch) dims broadcast.
      */
     private static TensorType[] matMul(NodeShapes n) {
-        int[] a = n.shape(0);
-        int[] b = n.shape(1);
-        if (a.length == 0 || b.length == 0) {
-            throw n.mismatch("MatMul operands must have rank >= 1");
+        try {
+            return new TensorType[] {TensorType.of(n.dtype(0), MatMulShape.of(n.shape(0), n.shape(1)).outShape())};
+        } catch (IllegalArgumentException e) {
+            throw n.mismatch("MatMul " + e.getMessage());
         }
-        int[] a2 = a.length == 1 ? new int[] {1, a[0]} : a;
-        int[] b2 = b.length == 1 ? new int[] {b[0], 1} : b;
-        int m = a2[a2.length - 2];
-        int k = a2[a2.length - 1];
-        int kb = b2[b2.length - 2];
-        int cols = b2[b2.length - 1];
-        if (k != kb) {
-            throw n.mismatch("MatMul inner dimensions differ: " + k + " vs " + kb);
-        }
-        int[] batch = ElementwiseRules.broadcast(n, Arrays.copyOf(a2, a2.length - 2), Arrays.copyOf(b2, b2.length - 2));
-        int[] out = Arrays.copyOf(batch, batch.length + 2);
-        out[batch.length] = m;
-        out[batch.length + 1] = cols;
-        if (b.length == 1) {
-            out = Arrays.copyOf(out, out.length - 1);
-        }
-        if (a.length == 1) {
-            int[] dropped = new int[out.length - 1];
-            int mAxis = batch.length;
-            for (int i = 0, j = 0; i < out.length; i++) {
-                if (i != mAxis) {
-                    dropped[j++] = out[i];
-                }
-            }
-            out = dropped;
-        }
-        return new TensorType[] {TensorType.of(n.dtype(0), out)};
     }
 
     /** Y has X's shape; Mean and InvStdDev are {@code dims[:axis] + [1] * (rank - axis)} of the stash type. */
