@@ -1,5 +1,6 @@
 package dev.nnzip.compress.bias;
 
+import dev.nnzip.compress.transform.ValueProbe;
 import dev.nnzip.graph.Graph;
 import dev.nnzip.graph.Node;
 import dev.nnzip.graph.Weight;
@@ -66,7 +67,7 @@ public final class BatchNormInputMeans implements InputMeans {
         Map<String, int[]> shapes = new HashMap<>();
         if (!convInputs.isEmpty()) {
             var feed = SyntheticInputs.forModel(graph.feedInputs(), 1, 1, Map.of(), 0);
-            LayerInputProbe.run(graph, convInputs, List.of(feed), threads, out -> {
+            ValueProbe.run(graph, convInputs, List.of(feed), threads, out -> {
                 for (String v : convInputs) {
                     shapes.put(v, out.get(v).shape());
                 }

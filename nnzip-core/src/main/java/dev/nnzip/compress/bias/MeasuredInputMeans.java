@@ -1,5 +1,7 @@
 package dev.nnzip.compress.bias;
 
+import dev.nnzip.compress.transform.ValueProbe;
+import dev.nnzip.compress.transform.ActivationStatistics;
 import dev.nnzip.compress.transform.CalibrationInputs;
 import dev.nnzip.graph.Graph;
 import dev.nnzip.graph.Node;
@@ -45,7 +47,7 @@ public final class MeasuredInputMeans implements InputMeans {
             inputs.add(l.input());
             counts.put(l.output(), 0L);
         }
-        LayerInputProbe.run(graph, inputs, feeds, threads, out -> {
+        ValueProbe.run(graph, inputs, feeds, threads, out -> {
             for (CorrectableLayer l : layers) {
                 Tensor x = out.get(l.input());
                 if (x == null || x.dtype() != DType.FLOAT) {
@@ -68,15 +70,6 @@ public final class MeasuredInputMeans implements InputMeans {
                 counts.merge(l.output(), n, Long::sum);
             }
         });
-        Map<String, double[]> means = new LinkedHashMap<>();
-        sums.forEach((layer, sum) -> {
-            double n = Math.max(1, counts.get(layer));
-            double[] m = new double[sum.length];
-            for (int i = 0; i < m.length; i++) {
-                m[i] = sum[i] / n;
-            }
-            means.put(layer, m);
-        });
-        return means;
+        return ActivationStatistics.means(sums, counts);
     }
 }

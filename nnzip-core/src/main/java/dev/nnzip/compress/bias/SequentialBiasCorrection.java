@@ -1,5 +1,6 @@
 package dev.nnzip.compress.bias;
 
+import dev.nnzip.compress.transform.ValueProbe;
 import dev.nnzip.graph.Graph;
 import dev.nnzip.graph.Weight;
 import dev.nnzip.tensor.DType;
@@ -97,7 +98,7 @@ public final class SequentialBiasCorrection {
         Map<String, Long> counts = new HashMap<>();
         Map<String, CorrectableLayer> byOutput = new HashMap<>();
         layers.forEach(l -> byOutput.put(l.output(), l));
-        LayerInputProbe.run(g, values, feeds, threads, result -> {
+        ValueProbe.run(g, values, feeds, threads, result -> {
             for (String v : values) {
                 Tensor y = result.get(v);
                 if (y == null || y.dtype() != DType.FLOAT || y.rank() < 2) {

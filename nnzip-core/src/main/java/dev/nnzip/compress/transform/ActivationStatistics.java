@@ -3,14 +3,8 @@ package dev.nnzip.compress.transform;
 import dev.nnzip.graph.Graph;
 import dev.nnzip.graph.Node;
 import dev.nnzip.graph.Subgraphs;
-import dev.nnzip.graph.ValueInfo;
-import dev.nnzip.runtime.Model;
-import dev.nnzip.runtime.Session;
-import dev.nnzip.runtime.SessionOptions;
-import dev.nnzip.runtime.weights.MemoryMode;
 import dev.nnzip.tensor.DType;
 import dev.nnzip.tensor.Tensor;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -91,22 +85,9 @@ public final class ActivationStatistics {
         if (feeds.isEmpty()) {
             throw new IllegalArgumentException("no calibration inputs to count table lookups on");
         }
-        List<ValueInfo> outputs = new ArrayList<>(graph.outputs());
-        Set<String> declared = new LinkedHashSet<>();
-        graph.outputs().forEach(o -> declared.add(o.name()));
-        for (String indices : tables.values()) {
-            if (declared.add(indices)) {
-                outputs.add(new ValueInfo(indices, null, null));
-            }
-        }
-        Graph probed = new Graph(graph.name(), graph.nodes(), graph.inputs(), outputs, graph.weights(),
-                graph.valueInfos(), graph.opsets());
         Map<String, long[]> counts = new LinkedHashMap<>();
         tables.keySet().forEach(t -> counts.put(t, new long[graph.weights().get(t).shape()[0]]));
-        try (Model model = new Model(graph.name(), probed, MemoryMode.EAGER, null);
-             Session session = model.newSession(new SessionOptions(threads))) {
-            for (Map<String, Tensor> feed : feeds) {
-                Map<String, Tensor> out = session.run(feed);
+        ValueProbe.run(graph, new LinkedHashSet<>(tables.values()), feeds, threads, out ->
                 tables.forEach((table, indices) -> {
                     long[] c = counts.get(table);
                     for (long k : out.get(indices).toLongArray()) {
@@ -117,9 +98,7 @@ public final class ActivationStatistics {
                         }
                         c[(int) row]++;
                     }
-                });
-            }
-        }
+                }));
         return counts;
     }
 
@@ -134,46 +113,37 @@ public final class ActivationStatistics {
         if (feeds.isEmpty()) {
             throw new IllegalArgumentException("no calibration inputs to measure activations on");
         }
-        List<ValueInfo> outputs = new ArrayList<>(graph.outputs());
-        Set<String> declared = new LinkedHashSet<>();
-        graph.outputs().forEach(o -> declared.add(o.name()));
-        for (String v : values) {
-            if (!declared.contains(v)) {
-                outputs.add(new ValueInfo(v, DType.FLOAT, null));
-            }
-        }
-        Graph probed = new Graph(graph.name(), graph.nodes(), graph.inputs(), outputs, graph.weights(),
-                graph.valueInfos(), graph.opsets());
         Map<String, double[]> sums = new LinkedHashMap<>();
         Map<String, Long> counts = new LinkedHashMap<>();
-        try (Model model = new Model(graph.name(), probed, MemoryMode.EAGER, null);
-             Session session = model.newSession(new SessionOptions(threads))) {
-            for (Map<String, Tensor> feed : feeds) {
-                Map<String, Tensor> out = session.run(feed);
-                for (String v : values) {
-                    Tensor t = out.get(v);
-                    if (t == null || t.dtype() != DType.FLOAT || t.rank() < 1) {
-                        throw new IllegalArgumentException("activation '" + v + "' is not a float tensor of rank >= 1"
-                                + " (got " + (t == null ? "nothing" : t.dtype() + java.util.Arrays.toString(t.shape()))
-                                + "); it cannot be measured per channel");
-                    }
-                    int channels = t.dim(t.rank() - 1);
-                    double[] sum = sums.computeIfAbsent(v, k -> new double[channels]);
-                    if (sum.length != channels) {
-                        throw new IllegalArgumentException("activation '" + v + "' has " + channels + " channels in one"
-                                + " calibration input and " + sum.length + " in another");
-                    }
-                    float[] x = t.floats();
-                    for (int i = 0; i < x.length; i++) {
-                        sum[i % channels] += (double) x[i] * x[i];
-                    }
-                    counts.merge(v, (long) (x.length / Math.max(1, channels)), Long::sum);
+        ValueProbe.run(graph, values, feeds, threads, out -> {
+            for (String v : values) {
+                Tensor t = out.get(v);
+                if (t == null || t.dtype() != DType.FLOAT || t.rank() < 1) {
+                    throw new IllegalArgumentException("activation '" + v + "' is not a float tensor of rank >= 1"
+                            + " (got " + (t == null ? "nothing" : t.dtype() + java.util.Arrays.toString(t.shape()))
+                            + "); it cannot be measured per channel");
                 }
+                int channels = t.dim(t.rank() - 1);
+                double[] sum = sums.computeIfAbsent(v, k -> new double[channels]);
+                if (sum.length != channels) {
+                    throw new IllegalArgumentException("activation '" + v + "' has " + channels + " channels in one"
+                            + " calibration input and " + sum.length + " in another");
+                }
+                float[] x = t.floats();
+                for (int i = 0; i < x.length; i++) {
+                    sum[i % channels] += (double) x[i] * x[i];
+                }
+                counts.merge(v, (long) (x.length / Math.max(1, channels)), Long::sum);
             }
-        }
+        });
+        return means(sums, counts);
+    }
+
+    /** {@code sums[v][i] / counts[v]} for every value v (a count of 0 divides by 1): sums of observations to means. */
+    public static Map<String, double[]> means(Map<String, double[]> sums, Map<String, Long> counts) {
         Map<String, double[]> out = new LinkedHashMap<>();
         sums.forEach((v, sum) -> {
-            double n = Math.max(1, counts.get(v));
+            double n = Math.max(1, counts.getOrDefault(v, 0L));
             double[] mean = new double[sum.length];
             for (int k = 0; k < sum.length; k++) {
                 mean[k] = sum[k] / n;

@@ -1,4 +1,4 @@
-package dev.nnzip.compress.bias;
+package dev.nnzip.compress.transform;
 
 import dev.nnzip.graph.Graph;
 import dev.nnzip.graph.ValueInfo;
@@ -14,13 +14,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
-/** Runs a graph with some of its intermediate values declared as extra outputs, so they can be looked at. */
-final class LayerInputProbe {
-    private LayerInputProbe() {
+/**
+ * Runs a graph with some of its intermediate values declared as extra outputs, so calibration code can look at them
+ * (activation statistics, table lookups, layer inputs for bias correction). Eager weights, one session for all feeds.
+ */
+public final class ValueProbe {
+    private ValueProbe() {
     }
 
     /** Runs {@code graph} on each feed and hands the outputs (the graph's own plus {@code values}) to {@code sink}. */
-    static void run(Graph graph, Set<String> values, List<Map<String, Tensor>> feeds, int threads,
+    public static void run(Graph graph, Set<String> values, List<Map<String, Tensor>> feeds, int threads,
                     Consumer<Map<String, Tensor>> sink) {
         List<ValueInfo> outputs = new ArrayList<>(graph.outputs());
         Set<String> declared = new LinkedHashSet<>();
