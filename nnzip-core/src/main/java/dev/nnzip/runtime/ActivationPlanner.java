@@ -80,7 +80,7 @@ final class ActivationPlanner {
                 }
                 int source;
                 try {
-                    source = BufferReuse.source(node, opset, k, inTypes, outTypes, overwritable);
+                    source = BufferReuse.source(node, step.kernel(), opset, k, inTypes, outTypes, overwritable);
                 } catch (ShapeUnknownException e) {
                     return PlannedActivations.unknown(e.getMessage());
                 }

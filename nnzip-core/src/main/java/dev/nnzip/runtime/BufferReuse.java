@@ -1,6 +1,8 @@
 package dev.nnzip.runtime;
 
 import dev.nnzip.graph.Node;
+import dev.nnzip.ops.InPlaceKernel;
+import dev.nnzip.ops.OpKernel;
 import dev.nnzip.runtime.shape.ShapeUnknownException;
 import dev.nnzip.runtime.shape.TensorType;
 import dev.nnzip.tensor.DType;
@@ -11,10 +13,9 @@ import java.util.Set;
  * Which input's array a node's output is, when it is not a fresh one: the kernels' own behaviour, stated for the
  * {@link ActivationPlanner}. Views (Reshape, Flatten, Squeeze, Unsqueeze, Identity, inference Dropout) always hand on
  * their input's array; Transpose with the identity permutation, Pad by edge/reflect/wrap with no padding and a Resize
- * that changes no axis return their input as is; the element-wise kernels that honour
- * {@link dev.nnzip.ops.ExecContext#mayOverwrite} write over an allowed input (UnaryOp: always; Add/Sub/Mul/Div: a
- * float operand that already has the result's shape, A before B: {@code BinaryOp.apply}). Every other output is a new
- * array. {@code InPlaceTest} and the planned-vs-measured tests keep this in step with the kernels.
+ * that changes no axis return their input as is; a kernel that computes in place ({@link InPlaceKernel}: the
+ * element-wise ops) is asked which input it takes. Every other output is a new array. {@code BufferReuseTest},
+ * {@code InPlaceTest} and the planned-vs-measured tests keep this in step with the kernels.
  */
 final class BufferReuse {
     private BufferReuse() {
@@ -25,21 +26,14 @@ final class BufferReuse {
 
     private static final Set<String> VIEWS = Set.of("Reshape", "Flatten", "Squeeze", "Unsqueeze", "Identity");
 
-    /** The ops built on {@code UnaryOp.kernel()}, which write over input 0 when allowed. */
-    private static final Set<String> UNARY_IN_PLACE = Set.of("Abs", "Neg", "Sign", "Sqrt", "Exp", "Log",
-            "Reciprocal", "Floor", "Ceil", "Round", "Sin", "Cos", "Tanh", "Erf", "Relu", "Sigmoid", "Softsign",
-            "Softplus", "LeakyRelu", "Elu", "Selu", "Celu", "HardSigmoid", "HardSwish", "Gelu");
-
-    /** {@code Arithmetic.binary}'s ops. */
-    private static final Set<String> BINARY_IN_PLACE = Set.of("Add", "Sub", "Mul", "Div");
-
     /**
      * The input whose array output {@code k} of {@code node} is, or {@link #FRESH}. {@code in}/{@code out} are the
      * inferred types; {@code overwritable} is the session's mask (bit i: input i may take the output).
      *
      * @throws ShapeUnknownException when the kernel's choice cannot be told from types and known values
      */
-    static int source(Node node, int opset, int k, TensorType[] in, TensorType[] out, long overwritable) {
+    static int source(Node node, OpKernel kernel, int opset, int k, TensorType[] in, TensorType[] out,
+                      long overwritable) {
         if (!node.domain().isEmpty() && !node.domain().equals("ai.onnx")) {
             return FRESH;
         }
@@ -55,35 +49,19 @@ final class BufferReuse {
             case "Transpose" -> identityPermutation(node, in[0].rank()) ? 0 : FRESH;
             case "Pad" -> padsNothing(node, opset, in) ? 0 : FRESH;
             case "Resize", "Upsample" -> resizeReturnsInput(node, in, out[0]) ? 0 : FRESH;
-            default -> {
-                if (UNARY_IN_PLACE.contains(op)) {
-                    yield (overwritable & 1) != 0 ? 0 : FRESH;
-                }
-                if (BINARY_IN_PLACE.contains(op) && in[0].dtype().storage() == DType.Storage.FLOAT) {
-                    int[] result = out[0].shape();
-                    if ((overwritable & 1) != 0 && Arrays.equals(in[0].shape(), result)) {
-                        yield 0;
-                    }
-                    if ((overwritable & 2) != 0 && Arrays.equals(legacyAligned(node, opset, in), result)) {
-                        yield 1;
-                    }
-                }
-                yield FRESH;
-            }
+            default -> kernel instanceof InPlaceKernel k0 ? inPlace(k0, in, out[0], overwritable) : FRESH;
         };
     }
 
-    /** B's shape as Arithmetic.binary sees it: before opset 7, broadcast=1 with an axis pads it with trailing 1s. */
-    private static int[] legacyAligned(Node node, int opset, TensorType[] in) {
-        int[] b = in[1].shape();
-        long axis = node.attributes().getInt("axis", Long.MIN_VALUE);
-        if (opset >= 7 || node.attributes().getInt("broadcast", 0) == 0 || axis == Long.MIN_VALUE) {
-            return b;
+    private static int inPlace(InPlaceKernel kernel, TensorType[] in, TensorType out, long overwritable) {
+        DType[] types = new DType[in.length];
+        int[][] shapes = new int[in.length][];
+        for (int i = 0; i < in.length; i++) {
+            types[i] = in[i] == null ? null : in[i].dtype();
+            shapes[i] = in[i] == null ? null : in[i].shape();
         }
-        int start = (int) (axis < 0 ? axis + in[0].rank() : axis);
-        int[] shape = Arrays.copyOf(b, Math.max(b.length, in[0].rank() - start));
-        Arrays.fill(shape, b.length, shape.length, 1);
-        return shape;
+        int i = kernel.overwrittenInput(types, shapes, out.shape(), overwritable);
+        return i < 0 ? FRESH : i;
     }
 
     /** Dropout computes a new array only in training mode (opset 12+: training_mode true and ratio not 0). */

@@ -40,8 +40,9 @@ class BufferReuseTest {
                 }
                 Node node = new Node("n", op, "", names, List.of("y"), new Attributes(Collections.emptyList()));
                 Tensor[] out;
+                OpKernel kernel;
                 try {
-                    OpKernel kernel = OpRegistry.standard().create(node, 17);
+                    kernel = OpRegistry.standard().create(node, 17);
                     ExecContext ctx = ExecContext.sequential();
                     ctx.overwritable((1L << arity) - 1);
                     out = kernel.run(in, ctx);
@@ -62,7 +63,7 @@ class BufferReuseTest {
                 for (int i = 0; i < arity; i++) {
                     inTypes[i] = TensorType.of(DType.FLOAT, 2, 3);
                 }
-                int planned = BufferReuse.source(node, 17, 0, inTypes,
+                int planned = BufferReuse.source(node, kernel, 17, 0, inTypes,
                         new TensorType[] {TensorType.of(out[0].dtype(), out[0].shape())}, (1L << arity) - 1);
                 checked++;
                 if (planned != actual) {

@@ -1,6 +1,8 @@
 package dev.nnzip.ops.math;
 
 import dev.nnzip.graph.Node;
+import dev.nnzip.ops.ExecContext;
+import dev.nnzip.ops.InPlaceKernel;
 import dev.nnzip.ops.OpKernel;
 import dev.nnzip.tensor.DType;
 import dev.nnzip.tensor.Tensor;
@@ -31,13 +33,24 @@ final class Arithmetic {
     static OpKernel binary(BinaryOp op, Node node, int opset) {
         boolean legacy = opset < 7 && node.attributes().getInt("broadcast", 0) != 0;
         long axis = node.attributes().getInt("axis", Long.MIN_VALUE);
-        return (inputs, ctx) -> {
-            Tensor a = Elementwise.requireInput(op.name(), inputs, 0, "A");
-            Tensor b = Elementwise.requireInput(op.name(), inputs, 1, "B");
-            if (legacy && axis != Long.MIN_VALUE) {
-                b = b.reshape(alignLegacy(a.rank(), b.shape(), axis));
+        boolean aligned = legacy && axis != Long.MIN_VALUE;
+        return new InPlaceKernel() {
+            @Override
+            public Tensor[] run(Tensor[] inputs, ExecContext ctx) {
+                Tensor a = Elementwise.requireInput(op.name(), inputs, 0, "A");
+                Tensor b = Elementwise.requireInput(op.name(), inputs, 1, "B");
+                if (aligned) {
+                    b = b.reshape(alignLegacy(a.rank(), b.shape(), axis));
+                }
+                return new Tensor[] {op.apply(a, b, ctx.parallel(), ctx.mayOverwrite(0), ctx.mayOverwrite(1))};
             }
-            return new Tensor[] {op.apply(a, b, ctx.parallel(), ctx.mayOverwrite(0), ctx.mayOverwrite(1))};
+
+            @Override
+            public int overwrittenInput(DType[] types, int[][] shapes, int[] output, long overwritable) {
+                int[] b = aligned ? alignLegacy(shapes[0].length, shapes[1], axis) : shapes[1];
+                return BinaryOp.overwrittenInput(types[0], shapes[0], b, output, (overwritable & 1) != 0,
+                        (overwritable & 2) != 0);
+            }
         };
     }
 

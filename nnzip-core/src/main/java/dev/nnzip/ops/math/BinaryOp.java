@@ -73,6 +73,18 @@ public final class BinaryOp {
     }
 
     /**
+     * Which operand {@link #apply(Tensor, Tensor, Broadcast, Parallel, boolean, boolean)} writes its result over: a
+     * (0), else b (1), when the result is float, the operand may be overwritten and already has the result's shape;
+     * -1 for a new array.
+     */
+    static int overwrittenInput(DType type, int[] a, int[] b, int[] result, boolean overwriteA, boolean overwriteB) {
+        if (type.storage() != DType.Storage.FLOAT) {
+            return -1;
+        }
+        return overwriteA && Arrays.equals(a, result) ? 0 : overwriteB && Arrays.equals(b, result) ? 1 : -1;
+    }
+
+    /**
      * As {@link #apply(Tensor, Tensor, Broadcast, Parallel)}; a float result may be written over a's (else b's) array
      * when that operand may be overwritten and already has the result's shape. Then every output element sits where
      * the operand's element it reads sits, so each is read before it is written.
@@ -87,8 +99,8 @@ public final class BinaryOp {
                 FloatSegmentKernel k = require(f32, type);
                 float[] x = a.floats();
                 float[] y = b.floats();
-                float[] o = overwriteA && Arrays.equals(a.shape(), plan.shape()) ? x
-                        : overwriteB && Arrays.equals(b.shape(), plan.shape()) ? y : new float[n];
+                int into = overwrittenInput(type, a.shape(), b.shape(), plan.shape(), overwriteA, overwriteB);
+                float[] o = into == 0 ? x : into == 1 ? y : new float[n];
                 plan.forEachSegment(parallel, Elementwise.MIN_CHUNK, (off, oi, len) -> {
                     k.apply(x, off[0], as, y, off[1], bs, o, oi, len);
                     HalfPrecision.roundInPlace(type, o, oi, oi + len);

@@ -1,6 +1,8 @@
 package dev.nnzip.ops.math;
 
 import dev.nnzip.kernels.Parallel;
+import dev.nnzip.ops.ExecContext;
+import dev.nnzip.ops.InPlaceKernel;
 import dev.nnzip.ops.OpKernel;
 import dev.nnzip.tensor.DType;
 import dev.nnzip.tensor.Tensor;
@@ -62,10 +64,20 @@ public final class UnaryOp {
         return name;
     }
 
-    /** This op as a kernel of one input. */
+    /** This op as a kernel of one input; it computes over its input when allowed (every type, see {@link #apply}). */
     public OpKernel kernel() {
-        return (inputs, ctx) -> new Tensor[] {apply(Elementwise.requireInput(name, inputs, 0, "X"), ctx.parallel(),
-                ctx.mayOverwrite(0))};
+        return new InPlaceKernel() {
+            @Override
+            public Tensor[] run(Tensor[] inputs, ExecContext ctx) {
+                return new Tensor[] {apply(Elementwise.requireInput(name, inputs, 0, "X"), ctx.parallel(),
+                        ctx.mayOverwrite(0))};
+            }
+
+            @Override
+            public int overwrittenInput(DType[] types, int[][] shapes, int[] output, long overwritable) {
+                return (overwritable & 1) != 0 ? 0 : -1;
+            }
+        };
     }
 
     public Tensor apply(Tensor x, Parallel parallel) {
