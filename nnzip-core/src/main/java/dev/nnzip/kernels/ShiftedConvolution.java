@@ -140,13 +140,14 @@ final class ShiftedConvolution {
      * panels per channel panel) into {@code wide}.
      */
     private static void tiles(Layout l, int panels, float[] filters, float[] xpad, float[] wide, int from, int to) {
+        float[] tile = VectorSgemm.workspace().tile;
         for (int t = from; t < to; t++) {
             int ir = t / panels * MR;
             int j = t % panels * NR;
             for (int pc = 0; pc < l.k; pc += KC) {
                 int kc = Math.min(KC, l.k - pc);
                 VectorSgemm.kernel(kc, filters, ir * l.k + pc * MR, xpad, j, l.rows, pc, wide, ir * l.ldw + j, l.ldw,
-                        pc == 0 ? 0f : 1f);
+                        pc == 0 ? 0f : 1f, tile);
             }
         }
     }

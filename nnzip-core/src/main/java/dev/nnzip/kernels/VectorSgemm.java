@@ -203,9 +203,9 @@ final class VectorSgemm {
                             int co = p.cOff() + (ic + ir) * ldc + jc + jr;
                             int[] rows = ws.strideRows(bs);
                             if (mr == MR && nr == NR) {
-                                kernel(kc, aPack, ao, bArr, bo, rows, 0, c, co, ldc, beta);
+                                kernel(kc, aPack, ao, bArr, bo, rows, 0, c, co, ldc, beta, tile);
                             } else {
-                                kernel(kc, aPack, ao, bArr, bo, rows, 0, tile, 0, NR, 0f);
+                                store(kc, aPack, ao, bArr, bo, rows, 0, tile, 0, NR);
                                 mergeTile(tile, mr, nr, c, co, ldc, beta);
                             }
                             if (last && hasEpilogue) {
@@ -319,19 +319,47 @@ final class VectorSgemm {
      * the image. The table costs one L1 load per k against 4 vector loads and 24 FMAs.
      */
     static void kernel(int kc, float[] a, int ao, float[] b, int bo, int[] rows, int r0, float[] c, int co, int ldc,
-                       float beta) {
-        if (NV == 4) {
-            kernel6x4(kc, a, ao, b, bo, rows, r0, c, co, ldc, beta);
+                       float beta, float[] tile) {
+        if (beta == 0f) {
+            store(kc, a, ao, b, bo, rows, r0, c, co, ldc);
         } else {
-            kernel6x2(kc, a, ao, b, bo, rows, r0, c, co, ldc, beta);
+            store(kc, a, ao, b, bo, rows, r0, tile, 0, NR);
+            accumulateTile(tile, c, co, ldc, beta);
         }
     }
+
+    private static void store(int kc, float[] a, int ao, float[] b, int bo, int[] rows, int r0, float[] c, int co,
+                              int ldc) {
+        if (NV == 4) {
+            kernel6x4(kc, a, ao, b, bo, rows, r0, c, co, ldc);
+        } else {
+            kernel6x2(kc, a, ao, b, bo, rows, r0, c, co, ldc);
+        }
+    }
+
+    /**
+     * C[MR × NR] = beta·C + tile, in the rounding the kernels had when they read C themselves ({@code fma(c, beta,
+     * acc)}, exact for beta 1). Kept out of the micro-kernels on purpose: C2's memory while compiling a method grows
+     * faster than linearly with its vector call sites (incremental inlining reruns IGVN over the whole graph per
+     * site), and the 48 extra loads and FMAs of this epilogue took the 6×4 kernel's compilation to 45 MB of arena —
+     * the largest single item in the engine's peak RSS (measured with {@code -XX:CompileCommand=MemStat,*.*,print}).
+     * The tile round trip costs 2·MR·NV vector moves in L1 per kc ≥ 1 steps, and only for k beyond the first block.
+     */
+    private static void accumulateTile(float[] tile, float[] c, int co, int ldc, float beta) {
+        FloatVector bv = FloatVector.broadcast(S, beta);
+        for (int r = 0, t = 0, o = co; r < MR; r++, o += ldc) {
+            for (int j = 0; j < NR; j += L, t += L) {
+                FloatVector.fromArray(S, c, o + j).fma(bv, FloatVector.fromArray(S, tile, t)).intoArray(c, o + j);
+            }
+        }
+    }
+
 
     // The accumulators are spelled out one by one: C2 keeps named locals in registers, where an array of vectors
     // would be a heap object. Keep the loop body free of calls that might not inline.
     @SuppressWarnings("DuplicatedCode")
     private static void kernel6x4(int kc, float[] a, int ao, float[] b, int bo, int[] rows, int r0, float[] c,
-                                  int co, int ldc, float beta) {
+                                  int co, int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
         FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
@@ -376,40 +404,8 @@ final class VectorSgemm {
             c53 = av.fma(b3, c53);
         }
         // Stores are written out here rather than in a helper: a FloatVector passed to a method C2 does not inline
-        // gets boxed, and the boxes leak into the loop above (a 6x slowdown, measured).
-        if (beta != 0f) {
-            FloatVector bv = FloatVector.broadcast(S, beta); // beta == 1 is exact too: fma(c, 1, acc) == c + acc
-            int o = co;
-            c00 = FloatVector.fromArray(S, c, o).fma(bv, c00);
-            c01 = FloatVector.fromArray(S, c, o + L).fma(bv, c01);
-            c02 = FloatVector.fromArray(S, c, o + 2 * L).fma(bv, c02);
-            c03 = FloatVector.fromArray(S, c, o + 3 * L).fma(bv, c03);
-            o += ldc;
-            c10 = FloatVector.fromArray(S, c, o).fma(bv, c10);
-            c11 = FloatVector.fromArray(S, c, o + L).fma(bv, c11);
-            c12 = FloatVector.fromArray(S, c, o + 2 * L).fma(bv, c12);
-            c13 = FloatVector.fromArray(S, c, o + 3 * L).fma(bv, c13);
-            o += ldc;
-            c20 = FloatVector.fromArray(S, c, o).fma(bv, c20);
-            c21 = FloatVector.fromArray(S, c, o + L).fma(bv, c21);
-            c22 = FloatVector.fromArray(S, c, o + 2 * L).fma(bv, c22);
-            c23 = FloatVector.fromArray(S, c, o + 3 * L).fma(bv, c23);
-            o += ldc;
-            c30 = FloatVector.fromArray(S, c, o).fma(bv, c30);
-            c31 = FloatVector.fromArray(S, c, o + L).fma(bv, c31);
-            c32 = FloatVector.fromArray(S, c, o + 2 * L).fma(bv, c32);
-            c33 = FloatVector.fromArray(S, c, o + 3 * L).fma(bv, c33);
-            o += ldc;
-            c40 = FloatVector.fromArray(S, c, o).fma(bv, c40);
-            c41 = FloatVector.fromArray(S, c, o + L).fma(bv, c41);
-            c42 = FloatVector.fromArray(S, c, o + 2 * L).fma(bv, c42);
-            c43 = FloatVector.fromArray(S, c, o + 3 * L).fma(bv, c43);
-            o += ldc;
-            c50 = FloatVector.fromArray(S, c, o).fma(bv, c50);
-            c51 = FloatVector.fromArray(S, c, o + L).fma(bv, c51);
-            c52 = FloatVector.fromArray(S, c, o + 2 * L).fma(bv, c52);
-            c53 = FloatVector.fromArray(S, c, o + 3 * L).fma(bv, c53);
-        }
+        // gets boxed, and the boxes leak into the loop above (a 6x slowdown, measured). C's old value is added by
+        // the caller (accumulateTile), not here: see there why.
         int o = co;
         c00.intoArray(c, o);
         c01.intoArray(c, o + L);
@@ -444,7 +440,7 @@ final class VectorSgemm {
 
     @SuppressWarnings("DuplicatedCode")
     private static void kernel6x2(int kc, float[] a, int ao, float[] b, int bo, int[] rows, int r0, float[] c,
-                                  int co, int ldc, float beta) {
+                                  int co, int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00;
         FloatVector c10 = c00, c11 = c00;
         FloatVector c20 = c00, c21 = c00;
@@ -473,27 +469,6 @@ final class VectorSgemm {
             av = FloatVector.broadcast(S, a[ao + 5]);
             c50 = av.fma(b0, c50);
             c51 = av.fma(b1, c51);
-        }
-        if (beta != 0f) {
-            FloatVector bv = FloatVector.broadcast(S, beta);
-            int o = co;
-            c00 = FloatVector.fromArray(S, c, o).fma(bv, c00);
-            c01 = FloatVector.fromArray(S, c, o + L).fma(bv, c01);
-            o += ldc;
-            c10 = FloatVector.fromArray(S, c, o).fma(bv, c10);
-            c11 = FloatVector.fromArray(S, c, o + L).fma(bv, c11);
-            o += ldc;
-            c20 = FloatVector.fromArray(S, c, o).fma(bv, c20);
-            c21 = FloatVector.fromArray(S, c, o + L).fma(bv, c21);
-            o += ldc;
-            c30 = FloatVector.fromArray(S, c, o).fma(bv, c30);
-            c31 = FloatVector.fromArray(S, c, o + L).fma(bv, c31);
-            o += ldc;
-            c40 = FloatVector.fromArray(S, c, o).fma(bv, c40);
-            c41 = FloatVector.fromArray(S, c, o + L).fma(bv, c41);
-            o += ldc;
-            c50 = FloatVector.fromArray(S, c, o).fma(bv, c50);
-            c51 = FloatVector.fromArray(S, c, o + L).fma(bv, c51);
         }
         int o = co;
         c00.intoArray(c, o);
