@@ -173,9 +173,7 @@ final class ShiftedConvolution {
                     VectorCopy.copy(wide, m * l.ldw + wOff, y, yOff + m * plane, plane);
                     continue;
                 }
-                for (int oh = 0; oh < l.outH; oh++) {
-                    VectorCopy.copy(wide, m * l.ldw + wOff + oh * l.wp, y, yOff + m * plane + oh * l.outW, l.outW);
-                }
+                VectorCopy.rows(wide, m * l.ldw + wOff, l.wp, y, yOff + m * plane, l.outW, l.outH, l.outW);
             }
         }
     }
@@ -281,9 +279,8 @@ final class ShiftedConvolution {
                         src += h * w;
                         continue;
                     }
-                    for (int i = 0; i < h; i++, src += w, dst += l.wp) {
-                        VectorCopy.copy(x, src, padded, dst, w);
-                    }
+                    VectorCopy.rows(x, src, w, padded, dst, l.wp, h, w);
+                    src += h * w;
                 }
             }
             return padded;

@@ -128,9 +128,7 @@ final class VectorDepthwise {
         if (d.wq == d.ow) {
             VectorCopy.copy(wide, 0, y, yo, d.oh * d.ow);
         } else {
-            for (int r = 0; r < d.oh; r++) {
-                VectorCopy.copy(wide, r * d.wq, y, yo + r * d.ow, d.ow);
-            }
+            VectorCopy.rows(wide, 0, d.wq, y, yo, d.ow, d.oh, d.ow);
         }
     }
 
@@ -145,10 +143,8 @@ final class VectorDepthwise {
         }
         int phasePlane = d.hq * d.wq;
         if (d.sh == 1 && d.sw == 1) {
-            for (int pr = r0, src = xo + (r0 - d.ph) * d.inW, dst = r0 * d.wq + c0; pr < r1;
-                 pr++, src += d.inW, dst += d.wq) {
-                VectorCopy.copy(x, src, p, dst, c1 - c0);
-            }
+            VectorCopy.rows(x, xo + (r0 - d.ph) * d.inW + c0 - d.pw, d.inW, p, r0 * d.wq + c0, d.wq, r1 - r0,
+                    c1 - c0);
             return;
         }
         // Divisions are hoisted out of the loops: per value they cost more than the copy.

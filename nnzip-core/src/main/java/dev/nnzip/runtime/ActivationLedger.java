@@ -51,21 +51,26 @@ final class ActivationLedger {
         }
     }
 
-    /** A value holding {@code buffer} died; the bytes are given back when no other live value holds it. */
-    void freed(Object buffer, long bytes) {
+    /**
+     * A value holding {@code buffer} died; the bytes are given back when no other live value holds it.
+     *
+     * @return true when that was the last value holding this activation buffer: it is free for reuse
+     */
+    boolean freed(Object buffer, long bytes) {
         if (buffer == null) {
-            return;
+            return false;
         }
         Integer n = refs.get(buffer);
         if (n == null) {
-            return; // a weight or an input passed through an op that returned it as is
+            return false; // a weight or an input passed through an op that returned it as is
         }
         if (n == 1) {
             refs.remove(buffer);
             live -= bytes;
-        } else {
-            refs.put(buffer, n - 1);
+            return true;
         }
+        refs.put(buffer, n - 1);
+        return false;
     }
 
     /**

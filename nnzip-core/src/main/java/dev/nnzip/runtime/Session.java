@@ -4,6 +4,7 @@ import dev.nnzip.InvalidInputException;
 import dev.nnzip.NnzipException;
 import dev.nnzip.graph.ValueInfo;
 import dev.nnzip.kernels.Parallel;
+import dev.nnzip.ops.ActivationPool;
 import dev.nnzip.ops.ExecContext;
 import dev.nnzip.format.NnzWeight;
 import dev.nnzip.runtime.weights.MemoryMode;
@@ -12,9 +13,12 @@ import dev.nnzip.runtime.weights.WeightStore;
 import dev.nnzip.tensor.DType;
 import dev.nnzip.tensor.Tensor;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Runs a model. A session owns its worker threads; use one per thread (sessions are cheap, the model is shared).
@@ -25,6 +29,8 @@ public final class Session implements AutoCloseable {
     private final ExecutionPlan plan;
     private final Parallel parallel;
     private final ExecContext ctx;
+    /** Dead activations' arrays, reused for later outputs of this session's runs. */
+    private final ActivationPool pool = new ActivationPool();
     private volatile boolean closed;
 
     private final MemoryMode memory;
@@ -48,7 +54,7 @@ public final class Session implements AutoCloseable {
         this.rowTables = rowTables(model, plan, memory);
         this.lookahead = lookahead(plan, rowTables);
         this.dyingInputs = plan.steps().stream().mapToLong(ExecutionPlan.Step::dyingInputs).toArray();
-        this.ctx = new ExecContext(parallel);
+        this.ctx = new ExecContext(parallel, pool);
         this.profile = options.profile()
                 ? new OpProfile(plan.steps().stream().map(ExecutionPlan.Step::node).toList()) : null;
     }
@@ -68,6 +74,7 @@ public final class Session implements AutoCloseable {
         int[] weightSlots = plan.weightSlots();
         bindInputs(inputs, values);
         ActivationLedger activations = new ActivationLedger();
+        Set<Object> weightArrays = Collections.newSetFromMap(new IdentityHashMap<>());
         inputs.values().forEach(t -> activations.external(data(t)));
         List<ExecutionPlan.Step> steps = plan.steps();
         // Workers stay awake between this run's forks, unless the weight store decodes in the background: that thread
@@ -82,6 +89,7 @@ public final class Session implements AutoCloseable {
                     if (rowTable == null || w != rw) {
                         Tensor t = weights.acquire(w);
                         activations.external(data(t));
+                        weightArrays.add(data(t));
                         values[weightSlots[w]] = t;
                     }
                 }
@@ -106,10 +114,12 @@ public final class Session implements AutoCloseable {
                     }
                 } else {
                     ctx.overwritable(overwritable(dyingInputs[k], in, activations));
+                    ctx.weightInputs(weightInputs(in, weightArrays));
                     try {
                         out = execute(step, in);
                     } finally {
                         ctx.overwritable(0);
+                        ctx.weightInputs(0);
                     }
                 }
                 if (profile != null) {
@@ -124,18 +134,24 @@ public final class Session implements AutoCloseable {
                     }
                 }
                 for (int s : step.freeAfter()) {
-                    activations.freed(data(values[s]), values[s] == null ? 0 : values[s].heapBytes());
+                    Object buffer = data(values[s]);
+                    if (activations.freed(buffer, values[s] == null ? 0 : values[s].heapBytes())
+                            && buffer instanceof float[] array) {
+                        pool.recycle(array);
+                    }
                     values[s] = null;
                 }
                 for (int w : step.weightReleases()) {
                     weights.release(w);
                     activations.forgetExternal(data(values[weightSlots[w]]));
+                    weightArrays.remove(data(values[weightSlots[w]]));
                     values[weightSlots[w]] = null;
                 }
             }
             return collectOutputs(values);
         } finally {
             releaseAll();
+            pool.endRun();
             synchronized (this) {
                 peakActivationBytes = Math.max(peakActivationBytes, activations.peak());
             }
@@ -194,6 +210,17 @@ public final class Session implements AutoCloseable {
             buffers[i] = data(in[i]);
         }
         return activations.overwritable(dying, buffers);
+    }
+
+    /** Bit i set when input i holds one of the weight arrays this run acquired (or a view of one). */
+    private static long weightInputs(Tensor[] in, Set<Object> weightArrays) {
+        long mask = 0;
+        for (int i = 0; i < in.length && i < Long.SIZE; i++) {
+            if (in[i] != null && weightArrays.contains(data(in[i]))) {
+                mask |= 1L << i;
+            }
+        }
+        return mask;
     }
 
     /** The buffer the activation ledger counts a tensor by (its data array); null for an absent value. */

@@ -42,7 +42,7 @@ final class ClipOp {
             case float[] in -> {
                 float l = lo == null ? Float.NEGATIVE_INFINITY : (float) lo.getDouble(0);
                 float h = hi == null ? Float.POSITIVE_INFINITY : (float) hi.getDouble(0);
-                float[] o = new float[n];
+                float[] o = ctx.floats(n);
                 ctx.parallel().forRange(n, Elementwise.MIN_CHUNK, (from, to) -> {
                     for (int i = from; i < to; i++) {
                         o[i] = Math.min(Math.max(in[i], l), h);

@@ -76,8 +76,8 @@ final class ConvOp implements OpKernel {
             }
         }
         ConvGeometry g = window.forward(xs, ws[0], group, kernel);
-        Tensor y = Tensor.zeros(x.dtype(), g.outputShape());
-        PackedFilters packed = filters.lookup(wd, ws, () -> Convolution.packFilters(g, wd));
+        Tensor y = ctx.zeros(x.dtype(), g.outputShape());
+        PackedFilters packed = filters.lookup(ctx.isWeight(1), wd, ws, () -> Convolution.packFilters(g, wd));
         Convolution.forward(g, xd, wd, packed, bd, activation, y.floats(), ctx.parallel());
         return new Tensor[] {y};
     }

@@ -69,7 +69,7 @@ final class GemmOp implements OpKernel {
         switch (a.dtype().storage()) {
             case FLOAT -> {
                 y = useC ? Tensor.wrap(a.dtype(), outShape, Broadcasting.expand(c.floats(), c.shape(), outShape))
-                        : Tensor.zeros(a.dtype(), outShape);
+                        : ctx.zeros(a.dtype(), outShape);
                 float[] yd = y.floats();
                 if (useC && beta != 1f) {
                     for (int i = 0; i < yd.length; i++) {
@@ -77,7 +77,7 @@ final class GemmOp implements OpKernel {
                     }
                 }
                 float[] bd = b.floats();
-                PackedB packed = packedB(bd, k, n, b.dim(1));
+                PackedB packed = packedB(ctx.isWeight(1), bd, k, n, b.dim(1));
                 if (packed != null) {
                     Sgemm.multiply(transA, m, alpha, a.floats(), 0, a.dim(1), packed, useC ? 1f : 0f, yd, 0, n,
                             Epilogue.of(activation), ctx.parallel());
@@ -106,11 +106,11 @@ final class GemmOp implements OpKernel {
      * differ in the last bits from the runs that find the packed copy. A row-major B unpacked goes through the same
      * arithmetic as packed (the packing is a copy), so it needs no such step.
      */
-    private PackedB packedB(float[] b, int k, int n, int ldb) {
+    private PackedB packedB(boolean weight, float[] b, int k, int n, int ldb) {
         if (b.length != k * n) {
             return null;
         }
-        PackedB kept = packedB.lookup(b, new int[] {transB ? 1 : 0, k, n},
+        PackedB kept = packedB.lookup(weight, b, new int[] {transB ? 1 : 0, k, n},
                 () -> Sgemm.pack(transB, k, n, b, 0, ldb));
         if (kept != null || !transB) {
             return kept;

@@ -49,7 +49,7 @@ final class GlobalPoolOp implements OpKernel {
         Arrays.fill(ys, 1);
         ys[0] = xs[0];
         ys[1] = xs[1];
-        float[] y = new float[planes];
+        float[] y = ctx.floats(planes);
         switch (kind) {
             case AVERAGE -> Pooling.globalAverage(xd, planes, size, y, ctx.parallel());
             case MAX -> Pooling.globalMax(xd, planes, size, y, ctx.parallel());

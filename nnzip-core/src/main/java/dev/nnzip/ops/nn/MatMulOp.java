@@ -57,7 +57,7 @@ final class MatMulOp implements OpKernel {
         Tensor bias = inputs.length > 2 ? inputs[2] : null;
         Operands.sameType(a, b, name);
         MatMulShape p = plan(a.shape(), b.shape());
-        Tensor product = Tensor.zeros(a.dtype(), p.outShape());
+        Tensor product = ctx.zeros(a.dtype(), p.outShape());
         Tensor y = product;
         switch (a.dtype().storage()) {
             case FLOAT -> {
@@ -65,7 +65,7 @@ final class MatMulOp implements OpKernel {
                 Epilogue e = epilogueBias
                         ? Epilogue.columnBias(Operands.floats(bias, name, "bias"), 0, activation)
                         : bias == null ? Epilogue.of(activation) : Epilogue.none();
-                floatProduct(p, a.floats(), b.floats(), y.floats(), e, ctx.parallel(), packedB);
+                floatProduct(p, a.floats(), b.floats(), ctx.isWeight(1), y.floats(), e, ctx.parallel(), packedB);
                 if (bias != null && !epilogueBias) {
                     y = addThenActivate(y, bias);
                 }
@@ -155,8 +155,8 @@ final class MatMulOp implements OpKernel {
         return s;
     }
 
-    private static void floatProduct(MatMulShape p, float[] a, float[] b, float[] y, Epilogue e, Parallel par,
-                                     PackedWeight<PackedB> cache) {
+    private static void floatProduct(MatMulShape p, float[] a, float[] b, boolean bWeight, float[] y, Epilogue e,
+                                     Parallel par, PackedWeight<PackedB> cache) {
         int batches = p.batches();
         if (batches == 0 || p.m() == 0 || p.n() == 0) {
             return;
@@ -165,7 +165,7 @@ final class MatMulOp implements OpKernel {
         boolean aFull = Arrays.equals(padLeft(p.aBatch(), p.batch().length), p.batch());
         if (bShared && aFull) { // one tall product: A's batch axes fold into M
             PackedB packed = b.length != p.k() * p.n() ? null
-                    : cache.lookup(b, new int[] {p.k(), p.n()}, () -> Sgemm.pack(false, p.k(), p.n(), b, 0, p.n()));
+                    : cache.lookup(bWeight, b, new int[] {p.k(), p.n()}, () -> Sgemm.pack(false, p.k(), p.n(), b, 0, p.n()));
             if (packed != null) {
                 Sgemm.multiply(false, batches * p.m(), 1f, a, 0, p.k(), packed, 0f, y, 0, p.n(), e, par);
                 return;

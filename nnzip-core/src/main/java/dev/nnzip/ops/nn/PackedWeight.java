@@ -31,12 +31,17 @@ final class PackedWeight<T> {
     private volatile Entry<T> entry;
 
     /**
-     * The packed form of {@code w}, or null on a first sighting or when {@code pack} gives null (the caller then works
-     * from {@code w} directly).
+     * The packed form of {@code w}, or null on a first sighting, for an array that is not a weight, or when {@code pack}
+     * gives null (the caller then works from {@code w} directly).
      *
+     * @param weight whether {@code w} is a model weight's array ({@link dev.nnzip.ops.ExecContext#isWeight}): an
+     *     activation's array is recycled with other contents, so it must never be taken for a constant by its identity
      * @param dims everything besides the array that the packed form depends on (shape, groups)
      */
-    T lookup(float[] w, int[] dims, Supplier<T> pack) {
+    T lookup(boolean weight, float[] w, int[] dims, Supplier<T> pack) {
+        if (!weight) {
+            return null;
+        }
         Entry<T> e = entry;
         if (e != null && e.matches(w, dims)) {
             if (e.packedOnce()) {

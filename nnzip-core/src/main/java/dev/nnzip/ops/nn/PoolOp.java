@@ -71,7 +71,7 @@ final class PoolOp implements OpKernel {
         int rank = xs.length - 2;
         int[] kernel = WindowAttributes.perAxis("kernel_shape", window.kernelShape(), Math.max(rank, 0), 1);
         ConvGeometry g = window.forward(xs, xs[1], 1, kernel);
-        float[] y = new float[Math.multiplyExact(g.batch() * g.outChannels(), g.outPlane())];
+        float[] y = ctx.floats(Math.multiplyExact(g.batch() * g.outChannels(), g.outPlane()));
         switch (kind) {
             case MAX -> {
                 long[] idx = wantIndices ? new long[y.length] : null;

@@ -3,6 +3,7 @@ package dev.nnzip.ops.norm;
 import dev.nnzip.UnsupportedOperatorException;
 import dev.nnzip.graph.Node;
 import dev.nnzip.kernels.Parallel;
+import dev.nnzip.ops.ExecContext;
 import dev.nnzip.ops.OpKernel;
 import dev.nnzip.ops.math.Broadcast;
 import dev.nnzip.ops.math.CastOp;
@@ -53,7 +54,7 @@ final class LayerNormalizationOp {
             double[] beta = bias == null ? new double[d] : expand("B", bias, normalized);
             double[] means = new double[rows];
             double[] invStd = new double[rows];
-            Tensor y = normalize(x, rows, d, gamma, beta, epsilon, means, invStd, ctx.parallel());
+            Tensor y = normalize(x, rows, d, gamma, beta, epsilon, means, invStd, ctx);
             int[] statShape = shape.clone();
             Arrays.fill(statShape, axis, rank, 1);
             return new Tensor[] {y,
@@ -82,7 +83,8 @@ final class LayerNormalizationOp {
     }
 
     private static Tensor normalize(Tensor x, int rows, int d, double[] gamma, double[] beta, double epsilon,
-                                    double[] means, double[] invStd, Parallel parallel) {
+                                    double[] means, double[] invStd, ExecContext ctx) {
+        Parallel parallel = ctx.parallel();
         int minChunk = Math.max(1, Elementwise.MIN_CHUNK / Math.max(1, d));
         if (x.dtype() == DType.DOUBLE) {
             double[] in = x.doubles();
@@ -111,7 +113,7 @@ final class LayerNormalizationOp {
             return Tensor.of(out, x.shape());
         }
         float[] in = x.floats();
-        float[] out = new float[in.length];
+        float[] out = ctx.floats(in.length);
         float[] g = toFloats(gamma);
         float[] b = toFloats(beta);
         DType type = x.dtype();

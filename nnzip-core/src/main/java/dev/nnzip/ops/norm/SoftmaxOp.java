@@ -40,7 +40,7 @@ final class SoftmaxOp {
                 forEachLane(split, ctx.parallel(), (from, to) -> lanes(x.doubles(), o, split, from, to, log));
                 out = Tensor.of(o, shape);
             } else {
-                float[] o = new float[x.size()];
+                float[] o = ctx.floats(x.size());
                 float[] in = x.floats();
                 forEachLane(split, ctx.parallel(), (from, to) -> lanes(in, o, split, from, to, log));
                 HalfPrecision.roundInPlace(x.dtype(), o);

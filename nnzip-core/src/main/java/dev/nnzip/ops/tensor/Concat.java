@@ -41,7 +41,7 @@ final class Concat {
                 total += t.dim(axis);
             }
             outShape[axis] = Math.toIntExact(total);
-            Tensor out = Tensor.zeros(first.dtype(), outShape);
+            Tensor out = ctx.zeros(first.dtype(), outShape);
             int[] outStrides = StridedCopy.rowMajorStrides(outShape);
             int offset = 0;
             for (Tensor t : in) {

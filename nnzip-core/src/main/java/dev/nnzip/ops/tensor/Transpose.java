@@ -53,7 +53,7 @@ final class Transpose {
         if (identity) {
             return x;
         }
-        Tensor out = Tensor.zeros(x.dtype(), outShape);
+        Tensor out = ctx.zeros(x.dtype(), outShape);
         StridedCopy.gather(x.data(), 0, srcStrides, out.data(), outShape, ctx);
         return out;
     }

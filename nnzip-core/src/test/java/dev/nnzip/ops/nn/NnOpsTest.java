@@ -117,10 +117,16 @@ class NnOpsTest {
         Tensor other = rand(40, 70);
         try (Parallel two = new Parallel(2)) {
             ExecContext ctx = new ExecContext(two);
-            // Runs 2 and 3 see the same weight array (packed, then served from the cache); run 4 a different one.
-            for (int run = 0; run < 4; run++) {
+            // Runs 2 and 3 see the same weight array (packed, then served from the cache); run 4 a different one;
+            // runs 5 and 6 the first array again, with new contents and not flagged as a weight (a recycled
+            // activation array), which must never be served from the cache.
+            for (int run = 0; run < 6; run++) {
                 Tensor a = rand(3, 9, 40);
-                Tensor b = run < 3 ? w : other;
+                Tensor b = run < 3 || run >= 4 ? w : other;
+                if (run >= 4) {
+                    System.arraycopy(rand(40, 70).floats(), 0, w.floats(), 0, 40 * 70);
+                }
+                ctx.weightInputs(run < 4 ? 0b10 : 0);
                 float[] y = kernel.run(new Tensor[] {a, b}, ctx)[0].floats();
                 for (int r = 0; r < 27; r++) {
                     for (int c = 0; c < 70; c++) {
