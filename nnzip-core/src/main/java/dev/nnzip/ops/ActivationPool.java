@@ -3,9 +3,7 @@ package dev.nnzip.ops;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The float arrays of a session's dead activations, handed out again for new node outputs of the same length (issue 4,
@@ -18,18 +16,25 @@ import java.util.Set;
  *
  * <p>Only the session gives arrays back, and only once its activation ledger has seen the last value holding one die
  * (not a weight, not a caller's input, not a graph output, no view of it left). Lengths match exactly, since a tensor's
- * array is exactly its size. What one run asked for is kept for the next; lengths a run did not ask for are dropped at
- * its end, so a model run at changing shapes (a text model's sequence length) does not hoard old sizes. The pool is
- * used from the session's run thread only (kernels allocate their outputs before they fork).
+ * array is exactly its size. The pool takes back no more arrays of a length than it handed out in the run: kernels
+ * that still allocate their own outputs hand their dead arrays in too, and keeping those would hold a run's garbage
+ * (a layerwise MiniLM ran out of a 16 MiB heap that way). At the end of a run it keeps, per length, at most as many as
+ * the run asked for, so a model run at changing shapes (a text model's sequence length) does not hoard old sizes. What
+ * the pool holds is therefore bounded by what one run's pooled outputs need at once. The pool is used from the
+ * session's run thread only (kernels allocate their outputs before they fork).
  */
 public final class ActivationPool {
     private final Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
-    private final Set<Integer> asked = new HashSet<>();
+    /** Arrays asked for in this run, by length. */
+    private final Map<Integer, Integer> asked = new HashMap<>();
+    /** Arrays handed out in this run and not taken back yet, by length. */
+    private final Map<Integer, Integer> outstanding = new HashMap<>();
     private long retainedBytes;
 
     /** A zero-filled array of {@code n} floats: a recycled one when one of that length is free, else a new one. */
     public float[] zeros(int n) {
-        asked.add(n);
+        asked.merge(n, 1, Integer::sum);
+        outstanding.merge(n, 1, Integer::sum);
         ArrayDeque<float[]> q = free.get(n);
         float[] a = q == null ? null : q.pollLast(); // the most recently freed: the likeliest still in cache
         if (a == null) {
@@ -40,25 +45,30 @@ public final class ActivationPool {
         return a;
     }
 
-    /** Takes back an array no live value holds any more. */
+    /** Takes back an array no live value holds any more (or leaves it to the GC: see the class comment). */
     public void recycle(float[] a) {
-        if (a.length == 0) {
+        Integer out = outstanding.get(a.length);
+        if (out == null || out == 0) {
             return;
         }
+        outstanding.put(a.length, out - 1);
         free.computeIfAbsent(a.length, k -> new ArrayDeque<>()).addLast(a);
         retainedBytes += (long) a.length * Float.BYTES;
     }
 
-    /** Ends a run: drops the free arrays of lengths this run did not ask for. */
+    /** Ends a run: keeps, per length, at most as many free arrays as this run asked for (the most recently freed). */
     public void endRun() {
         free.entrySet().removeIf(e -> {
-            if (asked.contains(e.getKey())) {
-                return false;
+            int keep = asked.getOrDefault(e.getKey(), 0);
+            ArrayDeque<float[]> q = e.getValue();
+            while (q.size() > keep) {
+                q.pollFirst();
+                retainedBytes -= (long) e.getKey() * Float.BYTES;
             }
-            retainedBytes -= (long) e.getKey() * Float.BYTES * e.getValue().size();
-            return true;
+            return q.isEmpty();
         });
         asked.clear();
+        outstanding.clear();
     }
 
     /** Bytes of free arrays held for reuse (resident, but no activation's). */
