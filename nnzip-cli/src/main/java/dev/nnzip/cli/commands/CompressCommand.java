@@ -179,7 +179,7 @@ public final class CompressCommand implements Callable<Integer> {
     static final String DEFAULT_RELATIVE_TO = "std";
     static final String DEFAULT_ALLOCATION = "share"; // CompressionPolicy.DEFAULT_ALLOCATION (an annotation needs a constant)
     static final String DEFAULT_BIAS_CORRECTION = "none"; // CompressionPolicy.defaults()' mode, lower case
-    static final String DEFAULT_ROW_STEPS = "none"; // CompressionPolicy.DEFAULT_ROW_STEPS (an annotation needs a constant)
+    static final String DEFAULT_ROW_STEPS = "grouped"; // CompressionPolicy.DEFAULT_ROW_STEPS (an annotation needs a constant)
     static final String DEFAULT_MIN_LOSSY = "" + CompressionPolicy.DEFAULT_MIN_LOSSY_VALUES;
 
     @Override
