@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
  * file on the dense reference models, docs/BENCHMARKS.md, session 4). Channels get scales of their own when a
  * BatchNormalization's {@code γ/σ} is folded into the filter (compress.BatchNormFolder), and the spread is worst in
  * depthwise convolutions, where no other input channel averages it out: after folding, MobileNetV2's depthwise
- * channels span orders of magnitude and one step per tensor costs the whole accuracy (Nagel et al., "Data-Free
+ * channels span orders of magnitude and one step per tensor loses most of the accuracy (Nagel et al., "Data-Free
  * Quantization Through Weight Equalization and Bias Correction", ICCV 2019, §3.1 and Fig. 2; Krishnamoorthi,
  * "Quantizing deep convolutional networks for efficient inference", 2018, §3: per-channel steps are needed for the
  * depthwise layers of MobileNets).
