@@ -69,18 +69,20 @@ public final class ModelCompressor {
         try (OnnxImporter.Imported model = OnnxImporter.read(onnx); NnzWriter writer = NnzWriter.create(out)) {
             ModelProto proto = model.proto();
             Graph graph = model.graph();
+            Set<String> folded = Set.of(); // the weights a BatchNormalization was folded into (RowStepScope.FOLDED)
             if (policy.foldBatchNorm()) {
-                BatchNormFolder.Folded folded = BatchNormFolder.fold(proto, graph.weights());
-                if (folded.pairs() > 0) {
+                BatchNormFolder.Folded folding = BatchNormFolder.fold(proto, graph.weights());
+                if (folding.pairs() > 0) {
                     // Unchanged weights keep their original (possibly memory-mapped) data; rewritten ones are inline.
                     Map<String, Weight> unchanged = new HashMap<>(graph.weights());
-                    unchanged.keySet().removeAll(folded.rewritten());
-                    proto = folded.model();
+                    unchanged.keySet().removeAll(folding.rewritten());
+                    folded = folding.rewritten();
+                    proto = folding.model();
                     graph = OnnxImporter.convert(proto, unchanged);
                 }
             }
             BiasCorrection mode = policy.biasCorrection();
-            Prepared p = prepare(proto, graph, model.graph(), policy, calibration, parallel.threads());
+            Prepared p = prepare(proto, graph, model.graph(), folded, policy, calibration, parallel.threads());
             proto = p.proto();
             graph = p.graph();
             Map<String, CompressionPolicy.Choice> choices = p.choices();
@@ -139,11 +141,12 @@ public final class ModelCompressor {
      * Bias correction (Nagel et al. 2019, §4.2) needs the decoded weights, so it runs inside the encoding loop; before
      * anything is written, the layers it applies to get a bias of their own (zero where they had none), and for the
      * predicting modes the layers' mean inputs are worked out ({@code unfolded}: the model before BatchNorm folding,
-     * whose statistics the data-free mode reads). Without correction the model and choices pass through unchanged.
+     * whose statistics the data-free mode reads; {@code folded}: the weights folding rewrote). Without correction the
+     * model and choices pass through unchanged.
      */
-    private static Prepared prepare(ModelProto proto, Graph graph, Graph unfolded, CompressionPolicy policy,
-                                    CalibrationInputs calibration, int threads) {
-        Map<String, CompressionPolicy.Choice> choices = policy.decide(graph);
+    private static Prepared prepare(ModelProto proto, Graph graph, Graph unfolded, Set<String> folded,
+                                    CompressionPolicy policy, CalibrationInputs calibration, int threads) {
+        Map<String, CompressionPolicy.Choice> choices = policy.decide(graph, folded);
         BiasCorrection mode = policy.biasCorrection();
         if (mode == BiasCorrection.NONE) {
             return new Prepared(proto, graph, choices, List.of(), null);
@@ -165,7 +168,7 @@ public final class ModelCompressor {
         if (!edited.addedInitializers().isEmpty()) {
             proto = edited.model();
             graph = OnnxImporter.convert(proto, new HashMap<>(graph.weights()));
-            choices = policy.decide(graph);
+            choices = policy.decide(graph, folded);
         }
         return new Prepared(proto, graph, choices, layers, corrector);
     }

@@ -62,12 +62,7 @@ public final class ClassifierEvaluator {
         int correct = 0;
         for (int from = 0; from < total; from += settings.batchSize()) {
             int to = Math.min(total, from + settings.batchSize());
-            Tensor scores = classifier.scores(data.images(from, to));
-            if (scores.rank() != 2 || scores.dim(0) != to - from) {
-                throw new IllegalStateException("classifier returned scores " + Arrays.toString(scores.shape())
-                        + " for " + (to - from) + " images, expected [" + (to - from) + ", classes]");
-            }
-            int[] predicted = Top1.classes(scores);
+            int[] predicted = predictions(classifier, data.images(from, to), to - from);
             for (int i = 0; i < predicted.length; i++) {
                 if (predicted[i] == data.label(from + i)) {
                     correct++;
@@ -75,5 +70,55 @@ public final class ClassifierEvaluator {
             }
         }
         return Accuracy.of(correct, total);
+    }
+
+    /**
+     * A classifier and a reference on the same images.
+     *
+     * @param accuracy  the classifier's top-1
+     * @param reference the reference's top-1
+     * @param changes   the classifier's predictions against the reference's
+     */
+    public record Comparison(Accuracy accuracy, Accuracy reference, PredictionChanges changes) {
+    }
+
+    /** {@link #compare(BatchClassifier, BatchClassifier, LabeledImages, Settings)} with a session per model. */
+    public static Comparison compare(Model model, Model reference, LabeledImages data, Settings settings) {
+        try (var classifier = new ModelClassifier(model, settings.threads());
+             var referenceClassifier = new ModelClassifier(reference, settings.threads())) {
+            return compare(classifier, referenceClassifier, data, settings);
+        }
+    }
+
+    /** Runs both classifiers over {@code data}, batch by batch, and counts where their top-1 predictions differ. */
+    public static Comparison compare(BatchClassifier classifier, BatchClassifier reference, LabeledImages data,
+                                     Settings settings) {
+        int total = settings.limit() == 0 ? data.size() : Math.min(settings.limit(), data.size());
+        PredictionChanges changes = new PredictionChanges(0, 0, 0, 0);
+        int correct = 0;
+        int referenceCorrect = 0;
+        for (int from = 0; from < total; from += settings.batchSize()) {
+            int to = Math.min(total, from + settings.batchSize());
+            Tensor images = data.images(from, to);
+            int[] predicted = predictions(classifier, images, to - from);
+            int[] expected = predictions(reference, images, to - from);
+            int[] labels = new int[to - from];
+            for (int i = 0; i < labels.length; i++) {
+                labels[i] = data.label(from + i);
+                correct += predicted[i] == labels[i] ? 1 : 0;
+                referenceCorrect += expected[i] == labels[i] ? 1 : 0;
+            }
+            changes = changes.plus(PredictionChanges.count(expected, predicted, labels));
+        }
+        return new Comparison(Accuracy.of(correct, total), Accuracy.of(referenceCorrect, total), changes);
+    }
+
+    private static int[] predictions(BatchClassifier classifier, Tensor images, int n) {
+        Tensor scores = classifier.scores(images);
+        if (scores.rank() != 2 || scores.dim(0) != n) {
+            throw new IllegalStateException("classifier returned scores " + Arrays.toString(scores.shape())
+                    + " for " + n + " images, expected [" + n + ", classes]");
+        }
+        return Top1.classes(scores);
     }
 }

@@ -119,6 +119,71 @@ class CompressionPolicyTest {
         assertThat(d.get("b3").bound().value()).isCloseTo(0.4 * CompressionPolicy.BIAS_BOUND_FRACTION, exact);
     }
 
+    /** x → depthwise 3×3 Conv ("dw", group 32) → 1×1 Conv ("pw") → Flatten → Gemm ("fc", bias "fc_b"). */
+    private static dev.nnzip.graph.Graph depthwiseSeparable() {
+        var model = TestModels.create()
+                .input("x", DType.FLOAT, 1, 32, 4, 4).output("y", DType.FLOAT, 1, 10)
+                .weight("dw", zeros(32, 1, 3, 3))   // 288 values, rows of 9
+                .weight("pw", zeros(32, 32, 1, 1))  // 1,024 values
+                .weight("fc", zeros(512, 10))       // 5,120 values
+                .weight("fc_b", zeros(10))
+                .node("Conv", "dwconv", new String[] {"x", "dw"}, new String[] {"h"},
+                        TestModels.intAttr("group", 32), TestModels.intsAttr("pads", 1, 1, 1, 1))
+                .node("Conv", "pwconv", new String[] {"h", "pw"}, new String[] {"p"}, TestModels.intAttr("group", 1))
+                .node("Flatten", "flat", new String[] {"p"}, new String[] {"f"})
+                .node("Gemm", "gemm", new String[] {"f", "fc", "fc_b"}, new String[] {"y"})
+                .build();
+        return OnnxImporter.convert(model);
+    }
+
+    @Test
+    void rowStepScopeGivesPerRowWidthsByLayerKindOnly() {
+        var graph = depthwiseSeparable();
+        java.util.Set<String> folded = java.util.Set.of("pw", "fc_b"); // as if a BatchNormalization followed pwconv
+        ErrorBound bound = ErrorBound.ofStd(0.3);
+        CompressionPolicy base = CompressionPolicy.of("smartdnn", bound);
+        String stepped = "smartdnn:rowsteps=true";
+        Map<RowStepScope, java.util.List<String>> expected = Map.of(
+                RowStepScope.NONE, java.util.List.of("smartdnn", "smartdnn", "smartdnn"),
+                RowStepScope.GROUPED, java.util.List.of(stepped, "smartdnn", "smartdnn"),
+                RowStepScope.FOLDED, java.util.List.of("smartdnn", stepped, "smartdnn"),
+                RowStepScope.ALL, java.util.List.of(stepped, stepped, stepped));
+        expected.forEach((scope, codecs) -> {
+            Map<String, CompressionPolicy.Choice> d = base.withRowSteps(scope).decide(graph, folded);
+            assertThat(java.util.List.of(d.get("dw").codec(), d.get("pw").codec(), d.get("fc").codec()))
+                    .as(scope.toString()).isEqualTo(codecs);
+            // Only the codec changes: the bound and its spread are the scope's business no more than a bias is.
+            assertThat(d.get("dw").bound()).isEqualTo(bound);
+            assertThat(d.get("fc_b").codec()).as(scope + " bias").isEqualTo("smartdnn");
+        });
+        // Without the folded set nothing counts as folded.
+        assertThat(base.withRowSteps(RowStepScope.FOLDED).decide(graph).get("pw").codec()).isEqualTo("smartdnn");
+    }
+
+    @Test
+    void rowStepScopeLeavesCodecsWithoutTheSettingAndExplicitSettingsAlone() {
+        var graph = depthwiseSeparable();
+        ErrorBound bound = ErrorBound.ofStd(0.3);
+        assertThat(CompressionPolicy.of("uniform", bound).withRowSteps(RowStepScope.ALL).decide(graph).get("dw").codec())
+                .isEqualTo("uniform");
+        assertThat(CompressionPolicy.of("smartdnn:rowsteps=false", bound).withRowSteps(RowStepScope.ALL).decide(graph)
+                .get("dw").codec()).isEqualTo("smartdnn:rowsteps=false");
+        // In a chain, the stage that takes the setting gets it.
+        assertThat(CompressionPolicy.of("prune:sparsity=0.5+smartdnn", bound).withRowSteps(RowStepScope.GROUPED)
+                .decide(graph).get("dw").codec()).isEqualTo("prune:sparsity=0.5+smartdnn:rowsteps=true");
+        // A rule claims its tensor whatever the scope.
+        assertThat(CompressionPolicy.of("smartdnn", bound).withRowSteps(RowStepScope.ALL)
+                .withRule("dw", "smartdnn", bound).decide(graph).get("dw").codec()).isEqualTo("smartdnn");
+    }
+
+    @Test
+    void rowStepScopeNamesParseAndABadOneListsTheValidNames() {
+        assertThat(RowStepScope.parse("Grouped")).isEqualTo(RowStepScope.GROUPED);
+        assertThat(RowStepScope.parse("folded")).isEqualTo(RowStepScope.FOLDED);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RowStepScope.parse("depthwise"))
+                .hasMessageContaining("none, grouped, folded, all").hasMessageContaining("'depthwise'");
+    }
+
     @Test
     void allocationNamesParseAndABadOneListsTheValidNames() {
         assertThat(BoundAllocation.parse("SHARE")).isEqualTo(BoundAllocation.SHARE);

@@ -98,4 +98,41 @@ class ClassifierEvaluatorTest {
         assertThat(Accuracy.of(0, 0).accuracy()).isZero();
         assertThatThrownBy(() -> Accuracy.of(5, 4)).hasMessageContaining("0 <= correct <= total");
     }
+
+    /** Scores that pick i % 3 (the label) unless i is a multiple of 7, then (i + 2) % 3 (wrong). */
+    static Tensor scoresRightUnlessMultipleOf7(Tensor images) {
+        int n = images.dim(0);
+        float[] scores = new float[n * 3];
+        for (int k = 0; k < n; k++) {
+            int i = Math.round(images.floats()[k * 4] * 255);
+            scores[k * 3 + (i % 7 == 0 ? (i + 2) % 3 : i % 3)] = 1;
+        }
+        return Tensor.of(scores, n, 3);
+    }
+
+    @Test
+    void comparisonCountsBrokenFixedAndChangedPredictionsAgainstTheReference() {
+        // Reference wrong on 0, 5, ..., 45 (10 images); candidate wrong on 0, 7, ..., 49 (8). Broken = candidate-only
+        // errors 7, 14, 21, 28, 42, 49; fixed = reference-only errors 5, 10, 15, 20, 25, 30, 40, 45; 0 and 35 are wrong
+        // in both but with different classes, so they change without being broken or fixed.
+        var c = ClassifierEvaluator.compare(ClassifierEvaluatorTest::scoresRightUnlessMultipleOf7,
+                ClassifierEvaluatorTest::scoresRightUnlessMultipleOf5, numbered(50),
+                ClassifierEvaluator.Settings.defaults().withBatchSize(8));
+        assertThat(c.accuracy().correct()).isEqualTo(42);
+        assertThat(c.reference().correct()).isEqualTo(40);
+        assertThat(c.changes()).isEqualTo(new PredictionChanges(6, 8, 16, 50));
+        assertThat(c.changes().dropPoints()).isCloseTo(-4.0, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(c.changes().standardErrorPoints())
+                .isCloseTo(100 * Math.sqrt(14) / 50, org.assertj.core.data.Offset.offset(1e-12));
+        // Against itself nothing changes; a limit compares only the first images.
+        var same = ClassifierEvaluator.compare(ClassifierEvaluatorTest::scoresRightUnlessMultipleOf5,
+                ClassifierEvaluatorTest::scoresRightUnlessMultipleOf5, numbered(50),
+                ClassifierEvaluator.Settings.defaults().withLimit(20));
+        assertThat(same.changes()).isEqualTo(new PredictionChanges(0, 0, 0, 20));
+    }
+
+    @Test
+    void predictionChangesRejectInconsistentCounts() {
+        assertThatThrownBy(() -> new PredictionChanges(3, 2, 4, 10)).hasMessageContaining("changed 4");
+    }
 }

@@ -9,6 +9,7 @@ import dev.nnzip.compress.BoundAllocation;
 import dev.nnzip.compress.CompressionPolicy;
 import dev.nnzip.compress.CompressionReport;
 import dev.nnzip.compress.ModelCompressor;
+import dev.nnzip.compress.RowStepScope;
 import dev.nnzip.compress.bias.BiasCorrection;
 import dev.nnzip.compress.transform.CalibrationInputs;
 import dev.nnzip.compress.transform.GraphTransforms;
@@ -65,6 +66,12 @@ public final class CompressCommand implements Callable<Integer> {
                     + " sqrt(layer size / largest layer), or by sqrt(layer size / all lossy layer weights) so one"
                     + " setting is one total distortion whatever the model's depth (default ${DEFAULT-VALUE})")
     String allocation;
+
+    @Option(names = "--row-steps", defaultValue = DEFAULT_ROW_STEPS, paramLabel = "none|grouped|folded|all",
+            description = "which layer weights get one bucket width per row (output channel), with a codec that takes"
+                    + " it (smartdnn:rowsteps=true): none; the filters of grouped/depthwise convolutions; the filters a"
+                    + " BatchNormalization was folded into; all (default ${DEFAULT-VALUE})")
+    String rowSteps;
 
     @Option(names = "--fold-batchnorm", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "fold Conv->BatchNormalization pairs into the Conv before compressing (default ${DEFAULT-VALUE})")
@@ -172,13 +179,14 @@ public final class CompressCommand implements Callable<Integer> {
     static final String DEFAULT_RELATIVE_TO = "std";
     static final String DEFAULT_ALLOCATION = "share"; // CompressionPolicy.DEFAULT_ALLOCATION (an annotation needs a constant)
     static final String DEFAULT_BIAS_CORRECTION = "none"; // CompressionPolicy.defaults()' mode, lower case
+    static final String DEFAULT_ROW_STEPS = "grouped"; // CompressionPolicy.DEFAULT_ROW_STEPS (an annotation needs a constant)
     static final String DEFAULT_MIN_LOSSY = "" + CompressionPolicy.DEFAULT_MIN_LOSSY_VALUES;
 
     @Override
     public Integer call() throws Exception {
         ErrorBound bound = bound(errorBound);
         CompressionPolicy policy = new CompressionPolicy(codec, bound, minLossy, java.util.List.of(), foldBatchNorm,
-                BoundAllocation.parse(allocation), BiasCorrection.parse(biasCorrection));
+                BoundAllocation.parse(allocation), BiasCorrection.parse(biasCorrection), RowStepScope.parse(rowSteps));
         for (var e : overrides.entrySet()) {
             String[] spec = splitBound(e.getValue());
             ErrorBound b = spec.length == 2 ? bound(Double.parseDouble(spec[1])) : bound;

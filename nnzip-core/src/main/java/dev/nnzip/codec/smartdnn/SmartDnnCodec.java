@@ -38,7 +38,8 @@ public final class SmartDnnCodec implements WeightCodec {
     /** Each row of the leading dimension has its own bucket width ({@link RowSteps}). */
     private static final int FLAG_ROW_STEPS = 8;
     private static final int KNOWN_FLAGS = FLAG_PER_SIGN_CODES | FLAG_ELIDE_ZERO_SIGNS | FLAG_ZERO_SCALES | FLAG_ROW_STEPS;
-    private static final String ROW_STEPS = "rowsteps";
+    /** The setting that turns on per-row widths; {@code compress.RowStepScope} says which tensors get it by default. */
+    public static final String ROW_STEPS = "rowsteps";
     /** Rows shorter than this keep the tensor's width: a byte per row would be a large share of their few bits. */
     private static final int MIN_STEP_ROW_LENGTH = 8;
     private static final int SIGN_SLOT = 5;
