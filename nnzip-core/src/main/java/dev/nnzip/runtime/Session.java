@@ -36,6 +36,7 @@ public final class Session implements AutoCloseable {
     private final MemoryMode memory;
     private final WeightStore weights;
     private long peakActivationBytes;
+    private long peakPooledBytes;
     /** Per weight index: the compressed table a row Gather reads without decoding it whole, else null. */
     private final NnzWeight[] rowTables;
     /** Per step, bit i: input i is an activation whose last reader is this step (read once by it). */
@@ -133,6 +134,8 @@ public final class Session implements AutoCloseable {
                         activations.produced(data(t), t == null ? 0 : t.heapBytes());
                     }
                 }
+                // The pool may hold as many bytes of dead arrays as were ever live at once (see ActivationPool).
+                pool.limit(Math.max(peakActivationBytes, activations.peak()));
                 for (int s : step.freeAfter()) {
                     Object buffer = data(values[s]);
                     if (activations.freed(buffer, values[s] == null ? 0 : values[s].heapBytes())
@@ -154,6 +157,7 @@ public final class Session implements AutoCloseable {
             pool.endRun();
             synchronized (this) {
                 peakActivationBytes = Math.max(peakActivationBytes, activations.peak());
+                peakPooledBytes = Math.max(peakPooledBytes, pool.retainedBytes());
             }
         }
     }
@@ -281,6 +285,14 @@ public final class Session implements AutoCloseable {
     /** Peak bytes of live activations (intermediate values) in any run so far, counted by distinct buffer. */
     public synchronized long peakActivationBytes() {
         return peakActivationBytes;
+    }
+
+    /**
+     * The most bytes of dead activation arrays this session kept between runs for reuse ({@code ops.ActivationPool}):
+     * resident memory that is no live activation's, so not in {@link #peakActivationBytes()}.
+     */
+    public synchronized long pooledActivationBytes() {
+        return peakPooledBytes;
     }
 
     private static String describe(List<String> names, Tensor[] in) {

@@ -8,6 +8,7 @@ class ActivationPoolTest {
     @Test
     void aRecycledArrayComesBackZeroedForTheSameLengthOnly() {
         ActivationPool pool = new ActivationPool();
+        pool.limit(Long.MAX_VALUE);
         float[] a = pool.zeros(8);
         a[3] = 5f;
         pool.recycle(a);
@@ -21,6 +22,7 @@ class ActivationPoolTest {
     @Test
     void itKeepsNoMoreThanItHandedOut() {
         ActivationPool pool = new ActivationPool();
+        pool.limit(Long.MAX_VALUE);
         // A run asks for one array of 100 floats, but five of that length die in it (kernels that allocate their own
         // outputs hand arrays in too) and three of a length nobody asked for.
         float[] asked = pool.zeros(100);
@@ -43,6 +45,29 @@ class ActivationPoolTest {
         }
         assertThat(pool.retainedBytes()).isEqualTo(100 * Float.BYTES);
         pool.endRun(); // a run that asked for nothing: a shape no longer in use is dropped
+        assertThat(pool.retainedBytes()).isZero();
+    }
+
+    @Test
+    void itHoldsNoMoreBytesThanItsLimitDroppingTheLeastRecentlyFreed() {
+        ActivationPool pool = new ActivationPool();
+        pool.limit(100 * Float.BYTES);
+        float[] a = pool.zeros(40);
+        float[] b = pool.zeros(40);
+        float[] c = pool.zeros(30);
+        float[] big = pool.zeros(101);
+        pool.recycle(a);
+        pool.recycle(b);
+        pool.recycle(big); // larger than the limit: left to the GC
+        assertThat(pool.retainedBytes()).isEqualTo(80 * Float.BYTES);
+        pool.recycle(c); // 110 floats would not fit: a, the least recently freed, goes
+        assertThat(pool.retainedBytes()).isEqualTo(70 * Float.BYTES);
+        assertThat(pool.zeros(40)).isSameAs(b);
+        assertThat(pool.zeros(30)).isSameAs(c);
+        assertThat(pool.zeros(101)).isNotSameAs(big);
+        assertThat(pool.retainedBytes()).isZero();
+        pool.limit(0); // nothing at all
+        pool.recycle(b);
         assertThat(pool.retainedBytes()).isZero();
     }
 }

@@ -60,6 +60,8 @@ class ActivationRecyclingTest {
                                     .isCloseTo(expected[run][i], within(1e-3f * Math.abs(expected[run][i]) + 1e-3f));
                         }
                     }
+                    // What the session keeps between runs: t's, p's and q's arrays at most (y leaves with the caller).
+                    assertThat(s.pooledActivationBytes()).isPositive().isLessThanOrEqualTo(3L * N * N * Float.BYTES);
                     for (int run = 0; run < 4; run++) {
                         for (int later = run + 1; later < 4; later++) {
                             assertThat(kept[later]).as("output of run %d", later).isNotSameAs(kept[run]);

@@ -68,12 +68,13 @@ public final class BenchCommand implements Callable<Integer> {
     /**
      * The figures, as printed and as JSON; the profile lists are null unless {@code --profile} was given.
      * {@code plannedActivationBytes} is the peak known before running (null when a shape depends on data; then
-     * {@code plannedActivationNote} says which node), next to the measured {@code peakActivationBytes}.
+     * {@code plannedActivationNote} says which node), next to the measured {@code peakActivationBytes};
+     * {@code pooledActivationBytes} is what the session kept of dead activation arrays between runs for reuse.
      */
     public record Result(String model, String memoryMode, int threads, double loadMs, double firstResultMs,
                          double p50Ms, double p90Ms, int runs, long storedWeightBytes, long decodedWeightBytes,
                          long peakWeightBytes, long peakActivationBytes, Long plannedActivationBytes,
-                         String plannedActivationNote, long peakRssBytes, String heap,
+                         String plannedActivationNote, long pooledActivationBytes, long peakRssBytes, String heap,
                          List<OpProfile.OpTypeTime> profileByOpType, List<OpProfile.NodeTime> profileSlowestNodes) {
     }
 
@@ -114,7 +115,7 @@ public final class BenchCommand implements Callable<Integer> {
                         m.decodedWeightBytes(), m.weightAccounting().peakBytes(), s.peakActivationBytes(),
                         planned.isKnown() ? planned.peakBytes().getAsLong() : null,
                         planned.isKnown() ? "after " + planned.peakAt() : "unknown: " + planned.unknownReason(),
-                        ProcessMemory.peakRssBytes(), ProcessMemory.heapSetting(),
+                        s.pooledActivationBytes(), ProcessMemory.peakRssBytes(), ProcessMemory.heapSetting(),
                         profile == null ? null : profile.byOpType(),
                         profile == null ? null : profile.byNode().stream().limit(profileTop).toList());
                 print(r);
@@ -136,9 +137,10 @@ public final class BenchCommand implements Callable<Integer> {
         System.out.printf("weights            stored %s, decoded %s, peak resident decoded %s%n",
                 Format.bytes(r.storedWeightBytes()), Format.bytes(r.decodedWeightBytes()),
                 Format.bytes(r.peakWeightBytes()));
-        System.out.printf("activations        peak %s, planned before running %s%n",
+        System.out.printf("activations        peak %s, planned before running %s; %s of dead arrays kept for reuse%n",
                 Format.bytes(r.peakActivationBytes()), r.plannedActivationBytes() == null
-                        ? r.plannedActivationNote() : Format.bytes(r.plannedActivationBytes()));
+                        ? r.plannedActivationNote() : Format.bytes(r.plannedActivationBytes()),
+                Format.bytes(r.pooledActivationBytes()));
         System.out.printf("process peak RSS   %s (VmHWM) with %s%n", Format.bytes(r.peakRssBytes()), r.heap());
         if (r.profileByOpType() != null) {
             printProfile(r);
