@@ -1,8 +1,5 @@
 package dev.nnzip.compress;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
 
 /**
  * How one error-bound setting is spread over the layers of a model.
@@ -47,18 +44,11 @@ public enum BoundAllocation {
 
     /** Parses {@code uniform}, {@code size} or {@code share} (any case); the error lists the valid names. */
     public static BoundAllocation parse(String text) {
-        for (BoundAllocation a : values()) {
-            if (a.name().equalsIgnoreCase(text)) {
-                return a;
-            }
-        }
-        throw new IllegalArgumentException("bound allocation must be one of "
-                + Arrays.stream(values()).map(BoundAllocation::toString).collect(Collectors.joining(", "))
-                + ", was '" + text + "'");
+        return OptionNames.parse(BoundAllocation.class, "bound allocation", text);
     }
 
     @Override
     public String toString() {
-        return name().toLowerCase(Locale.ROOT);
+        return OptionNames.of(this);
     }
 }

@@ -1,8 +1,5 @@
 package dev.nnzip.compress;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
 
 /**
  * Which layer weights get one bucket width per row (output channel) instead of one per tensor, for a codec that can
@@ -45,18 +42,11 @@ public enum RowStepScope {
 
     /** Parses {@code none}, {@code grouped}, {@code folded} or {@code all} (any case); the error lists the valid names. */
     public static RowStepScope parse(String text) {
-        for (RowStepScope s : values()) {
-            if (s.name().equalsIgnoreCase(text)) {
-                return s;
-            }
-        }
-        throw new IllegalArgumentException("row-step scope must be one of "
-                + Arrays.stream(values()).map(RowStepScope::toString).collect(Collectors.joining(", "))
-                + ", was '" + text + "'");
+        return OptionNames.parse(RowStepScope.class, "row-step scope", text);
     }
 
     @Override
     public String toString() {
-        return name().toLowerCase(Locale.ROOT);
+        return OptionNames.of(this);
     }
 }

@@ -1,7 +1,6 @@
 package dev.nnzip.compress.bias;
 
-import java.util.Arrays;
-import java.util.Locale;
+import dev.nnzip.compress.OptionNames;
 
 /**
  * Where the compressor learns the mean input of each layer for bias correction, or {@link #NONE}.
@@ -37,18 +36,13 @@ public enum BiasCorrection {
      */
     SEQUENTIAL;
 
-    /** {@code none}, {@code bn} or {@code data}. */
+    /** {@code none}, {@code bn}, {@code data} or {@code sequential} (any case); the error lists the valid names. */
     public static BiasCorrection parse(String s) {
-        try {
-            return valueOf(s.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("bias correction must be one of " + Arrays.stream(values())
-                    .map(BiasCorrection::cliName).toList() + ", was '" + s + "'");
-        }
+        return OptionNames.parse(BiasCorrection.class, "bias correction", s);
     }
 
     /** The lower-case name the CLI takes. */
     public String cliName() {
-        return name().toLowerCase(Locale.ROOT);
+        return OptionNames.of(this);
     }
 }
