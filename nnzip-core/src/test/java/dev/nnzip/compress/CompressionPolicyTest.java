@@ -175,20 +175,4 @@ class CompressionPolicyTest {
         assertThat(CompressionPolicy.of("smartdnn", bound).withRowSteps(RowStepScope.ALL)
                 .withRule("dw", "smartdnn", bound).decide(graph).get("dw").codec()).isEqualTo("smartdnn");
     }
-
-    @Test
-    void rowStepScopeNamesParseAndABadOneListsTheValidNames() {
-        assertThat(RowStepScope.parse("Grouped")).isEqualTo(RowStepScope.GROUPED);
-        assertThat(RowStepScope.parse("folded")).isEqualTo(RowStepScope.FOLDED);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RowStepScope.parse("depthwise"))
-                .hasMessageContaining("none, grouped, folded, all").hasMessageContaining("'depthwise'");
-    }
-
-    @Test
-    void allocationNamesParseAndABadOneListsTheValidNames() {
-        assertThat(BoundAllocation.parse("SHARE")).isEqualTo(BoundAllocation.SHARE);
-        assertThat(BoundAllocation.parse("Size")).isEqualTo(BoundAllocation.SIZE);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BoundAllocation.parse("sqrt"))
-                .hasMessageContaining("uniform, size, share").hasMessageContaining("'sqrt'");
-    }
 }
