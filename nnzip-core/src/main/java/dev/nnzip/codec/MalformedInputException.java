@@ -5,7 +5,7 @@ import dev.nnzip.ModelFormatException;
 /**
  * A codec payload (tensor parameters or a block) that cannot be decoded: truncated, corrupted, or with a length or count out
  * of the range its header allows. Decoders throw only this for bad input, never an index, arithmetic or allocation error;
- * {@link #offset()} is the byte offset inside the payload where the problem was found (the aircompressor convention).
+ * {@link #offset()} is the byte offset inside the payload where the problem was found (aircompressor's convention).
  */
 public class MalformedInputException extends ModelFormatException {
     private final String reason;

@@ -1,8 +1,7 @@
 package dev.nnzip.format;
 
 import dev.nnzip.ModelFormatException;
-import io.airlift.compress.zstd.ZstdCompressor;
-import io.airlift.compress.zstd.ZstdDecompressor;
+import dev.nnzip.codec.spi.ZstdFrames;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -20,9 +19,8 @@ final class Sections {
     }
 
     static byte[] pack(byte[] raw) {
-        ZstdCompressor z = new ZstdCompressor();
-        byte[] out = new byte[4 + z.maxCompressedLength(raw.length)];
-        int n = z.compress(raw, 0, raw.length, out, 4, out.length - 4);
+        byte[] out = new byte[4 + ZstdFrames.maxCompressedLength(raw.length)];
+        int n = ZstdFrames.compress(raw, 0, raw.length, out, 4);
         ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN).putInt(0, raw.length);
         return java.util.Arrays.copyOf(out, 4 + n);
     }
@@ -41,8 +39,8 @@ final class Sections {
         byte[] out = new byte[raw];
         int n;
         try {
-            n = new ZstdDecompressor().decompress(in, 0, in.length, out, 0, out.length);
-        } catch (RuntimeException e) {
+            n = ZstdFrames.decompress(in, 0, in.length, out, 0, out.length);
+        } catch (IllegalArgumentException e) {
             throw new ModelFormatException(offset, path + ": the " + what + " section cannot be decompressed: "
                     + e.getMessage(), e);
         }

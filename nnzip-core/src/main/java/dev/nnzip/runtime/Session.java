@@ -72,7 +72,6 @@ public final class Session implements AutoCloseable {
         }
         model.checkOpen();
         Tensor[] values = new Tensor[plan.slotCount()];
-        int[] weightSlots = plan.weightSlots();
         bindInputs(inputs, values);
         ActivationLedger activations = new ActivationLedger();
         Set<Object> weightArrays = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -83,73 +82,7 @@ public final class Session implements AutoCloseable {
         // 2 threads: p50 6.1-6.4 ms with the short window, 6.5-7.4 ms with the section's).
         try (Parallel.Section section = weights.decodesInBackground() ? () -> { } : parallel.section()) {
             for (int k = 0; k < steps.size(); k++) {
-                ExecutionPlan.Step step = steps.get(k);
-                int rw = step.rowGatherWeight();
-                NnzWeight rowTable = rw >= 0 && values[weightSlots[rw]] == null ? rowTables[rw] : null;
-                for (int w : step.weights()) {
-                    if (rowTable == null || w != rw) {
-                        Tensor t = weights.acquire(w);
-                        activations.external(data(t));
-                        weightArrays.add(data(t));
-                        values[weightSlots[w]] = t;
-                    }
-                }
-                if (lookahead[k].length > 0) {
-                    weights.upcoming(lookahead[k]);
-                }
-                Tensor[] in = new Tensor[step.inputs().length];
-                for (int i = 0; i < in.length; i++) {
-                    int s = step.inputs()[i];
-                    in[i] = s < 0 ? null : values[s];
-                }
-                Tensor[] out;
-                long started = profile == null ? 0 : System.nanoTime();
-                if (rowTable != null) {
-                    try (RowGather.Rows rows = RowGather.gather(rowTable, in[1], model.weightAccounting())) {
-                        in[0] = rows.table();
-                        activations.external(data(in[0]));
-                        in[1] = rows.indices();
-                        out = execute(step, in);
-                    } finally {
-                        activations.forgetExternal(data(in[0]));
-                    }
-                } else {
-                    ctx.overwritable(overwritable(dyingInputs[k], in, activations));
-                    ctx.weightInputs(weightInputs(in, weightArrays));
-                    try {
-                        out = execute(step, in);
-                    } finally {
-                        ctx.overwritable(0);
-                        ctx.weightInputs(0);
-                    }
-                }
-                if (profile != null) {
-                    profile.record(k, System.nanoTime() - started);
-                }
-                int[] outSlots = step.outputs();
-                for (int i = 0; i < outSlots.length; i++) {
-                    if (outSlots[i] >= 0) {
-                        Tensor t = i < out.length ? out[i] : null;
-                        values[outSlots[i]] = t;
-                        activations.produced(data(t), t == null ? 0 : t.heapBytes());
-                    }
-                }
-                // The pool may hold as many bytes of dead arrays as were ever live at once (see ActivationPool).
-                pool.limit(Math.max(peakActivationBytes, activations.peak()));
-                for (int s : step.freeAfter()) {
-                    Object buffer = data(values[s]);
-                    if (activations.freed(buffer, values[s] == null ? 0 : values[s].heapBytes())
-                            && buffer instanceof float[] array) {
-                        pool.recycle(array);
-                    }
-                    values[s] = null;
-                }
-                for (int w : step.weightReleases()) {
-                    weights.release(w);
-                    activations.forgetExternal(data(values[weightSlots[w]]));
-                    weightArrays.remove(data(values[weightSlots[w]]));
-                    values[weightSlots[w]] = null;
-                }
+                runStep(k, steps.get(k), values, activations, weightArrays);
             }
             return collectOutputs(values);
         } finally {
@@ -159,6 +92,83 @@ public final class Session implements AutoCloseable {
                 peakActivationBytes = Math.max(peakActivationBytes, activations.peak());
                 peakPooledBytes = Math.max(peakPooledBytes, pool.retainedBytes());
             }
+        }
+    }
+
+    /**
+     * One node of a run: its weights acquired, the next weights hinted, the kernel run, its outputs stored, and the
+     * values and weights it was the last reader of given back. A method of its own rather than the body of {@link #run}'s
+     * loop: C2 compiled that loop on-stack with everything here inlined into it, five times over, each compilation
+     * taking a 33 MB arena (-XX:CompileCommand=MemStat), the largest transient in a compressed model's peak RSS.
+     */
+    private void runStep(int k, ExecutionPlan.Step step, Tensor[] values, ActivationLedger activations,
+            Set<Object> weightArrays) {
+        int[] weightSlots = plan.weightSlots();
+        int rw = step.rowGatherWeight();
+        NnzWeight rowTable = rw >= 0 && values[weightSlots[rw]] == null ? rowTables[rw] : null;
+        for (int w : step.weights()) {
+            if (rowTable == null || w != rw) {
+                Tensor t = weights.acquire(w);
+                activations.external(data(t));
+                weightArrays.add(data(t));
+                values[weightSlots[w]] = t;
+            }
+        }
+        if (lookahead[k].length > 0) {
+            weights.upcoming(lookahead[k]);
+        }
+        Tensor[] in = new Tensor[step.inputs().length];
+        for (int i = 0; i < in.length; i++) {
+            int s = step.inputs()[i];
+            in[i] = s < 0 ? null : values[s];
+        }
+        Tensor[] out;
+        long started = profile == null ? 0 : System.nanoTime();
+        if (rowTable != null) {
+            try (RowGather.Rows rows = RowGather.gather(rowTable, in[1], model.weightAccounting())) {
+                in[0] = rows.table();
+                activations.external(data(in[0]));
+                in[1] = rows.indices();
+                out = execute(step, in);
+            } finally {
+                activations.forgetExternal(data(in[0]));
+            }
+        } else {
+            ctx.overwritable(overwritable(dyingInputs[k], in, activations));
+            ctx.weightInputs(weightInputs(in, weightArrays));
+            try {
+                out = execute(step, in);
+            } finally {
+                ctx.overwritable(0);
+                ctx.weightInputs(0);
+            }
+        }
+        if (profile != null) {
+            profile.record(k, System.nanoTime() - started);
+        }
+        int[] outSlots = step.outputs();
+        for (int i = 0; i < outSlots.length; i++) {
+            if (outSlots[i] >= 0) {
+                Tensor t = i < out.length ? out[i] : null;
+                values[outSlots[i]] = t;
+                activations.produced(data(t), t == null ? 0 : t.heapBytes());
+            }
+        }
+        // The pool may hold as many bytes of dead arrays as were ever live at once (see ActivationPool).
+        pool.limit(Math.max(peakActivationBytes, activations.peak()));
+        for (int s : step.freeAfter()) {
+            Object buffer = data(values[s]);
+            if (activations.freed(buffer, values[s] == null ? 0 : values[s].heapBytes())
+                    && buffer instanceof float[] array) {
+                pool.recycle(array);
+            }
+            values[s] = null;
+        }
+        for (int w : step.weightReleases()) {
+            weights.release(w);
+            activations.forgetExternal(data(values[weightSlots[w]]));
+            weightArrays.remove(data(values[weightSlots[w]]));
+            values[weightSlots[w]] = null;
         }
     }
 

@@ -1,8 +1,6 @@
 package dev.nnzip.codec.spi;
 
 import dev.nnzip.codec.MalformedInputException;
-import io.airlift.compress.zstd.ZstdCompressor;
-import io.airlift.compress.zstd.ZstdDecompressor;
 import java.util.Arrays;
 
 /**
@@ -17,7 +15,6 @@ import java.util.Arrays;
 public final class ByteStreams {
     private static final int STORED = 0;
     private static final int ZSTD = 1;
-    private static final ThreadLocal<ZstdDecompressor> DECOMPRESSOR = ThreadLocal.withInitial(ZstdDecompressor::new);
 
     private ByteStreams() {
     }
@@ -26,9 +23,8 @@ public final class ByteStreams {
     public static void write(PayloadWriter out, byte[] data, int off, int len) {
         out.varint(len);
         if (len >= 64) {
-            ZstdCompressor compressor = new ZstdCompressor();
-            byte[] z = new byte[compressor.maxCompressedLength(len)];
-            int zlen = compressor.compress(data, off, len, z, 0, z.length);
+            byte[] z = new byte[ZstdFrames.maxCompressedLength(len)];
+            int zlen = ZstdFrames.compress(data, off, len, z, 0);
             // Take Zstd only if it saves more than ~1%: below that the decode time is not worth the bytes.
             if (zlen + 4 < len - (len >> 7)) {
                 out.u8(ZSTD).varint(zlen).bytes(z, 0, zlen);
@@ -64,10 +60,8 @@ public final class ByteStreams {
                 int at = in.skip(zlen, what);
                 int got;
                 try {
-                    got = DECOMPRESSOR.get().decompress(in.array(), at, zlen, dest, 0, rawLength);
-                } catch (RuntimeException e) {
-                    // aircompressor reports corrupt frames with its own exception type (and, for some corruptions, index
-                    // errors); to our callers every one of them is the same thing: a malformed payload.
+                    got = ZstdFrames.decompress(in.array(), at, zlen, dest, 0, rawLength);
+                } catch (IllegalArgumentException e) {
                     throw new MalformedInputException(at, what + ": corrupt Zstd frame (" + e.getMessage() + ")", e);
                 }
                 if (got != rawLength) {

@@ -41,7 +41,7 @@ class ByteStreamsTest {
                 .isInstanceOf(MalformedInputException.class).hasMessageContaining("at most 99");
     }
 
-    /** Corrupt Zstd frames (aircompressor's own decoder) must surface as our MalformedInputException only. */
+    /** Corrupt Zstd frames (libzstd's errors) must surface as our MalformedInputException only. */
     @Property(tries = 1500)
     void corruptZstdFramesAreMalformed(@ForAll @IntRange(min = 0, max = 3) int pattern, @ForAll long seed) {
         SplittableRandom r = new SplittableRandom(seed);
