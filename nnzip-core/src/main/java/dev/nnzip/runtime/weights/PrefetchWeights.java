@@ -12,9 +12,9 @@ import java.util.Arrays;
  * computes. Bounded: only what {@link #upcoming} names (the next weight-reading node's weights) is ever decoded ahead.
  * A weight the session needs before its background decode started is decoded by the session's own threads.
  *
- * <p>The hand-off is one monitor and a queue rather than an executor and futures: the session's per-node method calls
- * {@link #upcoming} and {@link #acquire} on every node, and C2 inlined the executor's queue, locks and future states
- * into it, which made that method's compilation one of the largest transients of a compressed model's peak RSS.
+ * <p>The hand-off is one monitor and a queue rather than an executor and futures, so that a weight still waiting in
+ * the queue can be taken back and decoded over all of the session's threads instead of waited for behind the queue
+ * (MiniLM prefetch, batch 1, 2 threads: p50 50-58 ms against 65-68 ms with the executor, docs/BENCHMARKS.md).
  */
 public final class PrefetchWeights extends LayerwiseWeights {
     private enum State { NONE, QUEUED, DECODING, DONE }
@@ -65,32 +65,28 @@ public final class PrefetchWeights extends LayerwiseWeights {
     @Override
     protected Tensor obtain(int index) {
         synchronized (lock) {
-            switch (state[index]) {
-                case NONE -> {
-                    return super.obtain(index);
-                }
-                case QUEUED -> {
-                    // Not started: the session's threads decode it now, faster than waiting behind the queue.
-                    queue.remove(index);
-                    state[index] = State.NONE;
-                    return super.obtain(index);
-                }
-                default -> {
-                    boolean interrupted = false;
-                    while (state[index] == State.DECODING) {
-                        try {
-                            lock.wait();
-                        } catch (InterruptedException e) {
-                            interrupted = true;
-                        }
+            if (state[index] == State.QUEUED) {
+                // Not started: the session's threads decode it now, faster than waiting behind the queue.
+                queue.remove(index);
+                state[index] = State.NONE;
+            }
+            if (state[index] != State.NONE) {
+                boolean interrupted = false;
+                while (state[index] == State.DECODING) {
+                    try {
+                        lock.wait();
+                    } catch (InterruptedException e) {
+                        interrupted = true; // the decode finishes regardless; keep the flag for the caller
                     }
-                    if (interrupted) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return take(index);
                 }
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+                return take(index);
             }
         }
+        // Outside the lock, so the background thread can hand over and start on the next queued weight meanwhile.
+        return super.obtain(index);
     }
 
     /** Hands over a finished background decode (caller holds the lock). */
