@@ -30,6 +30,9 @@ final class VectorDepthwise {
     private static final VectorShuffle<Float> ODD_FIRST = VectorShuffle.fromOp(S, i -> i < L / 2 ? 2 * i + 1
             : 2 * (i - L / 2));
 
+    /** Lanes [0, L/2): where a whole vector's even (or odd) lanes land after {@link #EVEN_FIRST} / {@link #ODD_FIRST}. */
+    private static final VectorMask<Float> HALF = S.indexInRange(0, L / 2);
+
     private VectorDepthwise() {
     }
 
@@ -205,18 +208,25 @@ final class VectorDepthwise {
      * stores were 60 % of a stride-2 plane's time).
      */
     private static void deinterleave(float[] x, int src, int c0, int c1, float[] p, int even, int odd) {
-        for (int pc = c0; pc < c1; pc += L) {
-            int len = Math.min(L, c1 - pc);
-            FloatVector v = FloatVector.fromArray(S, x, src + pc, S.indexInRange(0, len));
+        int pc = c0;
+        // Whole vectors: an unmasked load and half the lanes to each phase under one constant mask.
+        for (; pc + L <= c1; pc += L) {
+            FloatVector v = FloatVector.fromArray(S, x, src + pc);
             // Lane l holds column pc + l: the even lanes go to phase pc % 2 from column pc / 2, the odd lanes to the
             // other phase from column (pc + 1) / 2 (L is even, so pc keeps c0's parity).
-            int toFirst = (len + 1) / 2;
-            int toSecond = len / 2;
             int first = (pc & 1) == 0 ? even : odd;
             int second = (pc & 1) == 0 ? odd : even;
-            v.rearrange(EVEN_FIRST).intoArray(p, first + (pc >> 1), S.indexInRange(0, toFirst));
-            if (toSecond > 0) {
-                v.rearrange(ODD_FIRST).intoArray(p, second + ((pc + 1) >> 1), S.indexInRange(0, toSecond));
+            v.rearrange(EVEN_FIRST).intoArray(p, first + (pc >> 1), HALF);
+            v.rearrange(ODD_FIRST).intoArray(p, second + ((pc + 1) >> 1), HALF);
+        }
+        if (pc < c1) {
+            int len = c1 - pc;
+            FloatVector v = FloatVector.fromArray(S, x, src + pc, S.indexInRange(0, len));
+            int first = (pc & 1) == 0 ? even : odd;
+            int second = (pc & 1) == 0 ? odd : even;
+            v.rearrange(EVEN_FIRST).intoArray(p, first + (pc >> 1), S.indexInRange(0, (len + 1) / 2));
+            if (len > 1) {
+                v.rearrange(ODD_FIRST).intoArray(p, second + ((pc + 1) >> 1), S.indexInRange(0, len / 2));
             }
         }
     }
