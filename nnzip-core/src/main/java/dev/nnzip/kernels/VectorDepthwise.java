@@ -151,11 +151,11 @@ final class VectorDepthwise {
                     c1 - c0);
             return;
         }
-        // Divisions are hoisted out of the loops: per value they cost more than the copy.
         if (d.sw == 2 && c1 - c0 <= L) {
             deinterleaveNarrow(x, xo, d, p, c0, c1, r0, r1);
             return;
         }
+        // Divisions are hoisted out of the loops: per value they cost more than the copy.
         for (int a = 0; a < d.sh; a++) {
             int pr = r0 + Math.floorMod(a - r0, d.sh); // first row of phase row a
             for (int q = pr / d.sh; pr < r1; pr += d.sh, q++) {
@@ -205,7 +205,7 @@ final class VectorDepthwise {
     /**
      * Padded columns [c0, c1) of one row (values at {@code x[src + column]}) into the rows of phase columns 0 and 1
      * at {@code even} and {@code odd}: lanes compressed in vectors rather than one scalar store per value (those
-     * stores were 60 % of a stride-2 plane's time).
+     * stores were 60 % of a stride-2 plane's time). Only the row's last, partial vector makes masks.
      */
     private static void deinterleave(float[] x, int src, int c0, int c1, float[] p, int even, int odd) {
         int pc = c0;
