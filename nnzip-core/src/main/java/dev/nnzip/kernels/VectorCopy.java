@@ -15,6 +15,9 @@ final class VectorCopy {
     private static final int L = S.length();
     /** From this length on, the arraycopy stub's call cost no longer matters. */
     private static final int ARRAYCOPY_MIN = 8 * L;
+    /** Half-width vectors, for rows no wider than one: MobileNets' 7 × 7 and 4 × 4 planes. */
+    private static final VectorSpecies<Float> HALF_S = FloatVector.SPECIES_256;
+    private static final int HALF_L = HALF_S.length();
 
     private VectorCopy() {
     }
@@ -49,6 +52,10 @@ final class VectorCopy {
      *     stay zero (the padding of a padded plane)
      */
     static void rows(float[] src, int s, int srcStride, float[] dst, int d, int dstStride, int rows, int n) {
+        if (n <= HALF_L && L > HALF_L) {
+            narrowRows(src, s, srcStride, dst, d, dstStride, rows, n);
+            return;
+        }
         int whole = n - n % L;
         int end = d + (rows - 1) * dstStride + n; // one past the last float this call writes
         VectorMask<Float> tail = S.indexInRange(whole, n);
@@ -67,6 +74,24 @@ final class VectorCopy {
                 } else {
                     v.intoArray(dst, d + whole, tail);
                 }
+            }
+        }
+    }
+
+    /**
+     * {@link #rows} for rows of at most {@link #HALF_L} floats, in half-width vectors: a row's one vector then reaches
+     * at most 7 floats past it instead of up to 15 (the next rows' stores overwrite them, as in {@link #rows}).
+     */
+    private static void narrowRows(float[] src, int s, int srcStride, float[] dst, int d, int dstStride, int rows,
+                                   int n) {
+        int end = d + (rows - 1) * dstStride + n;
+        VectorMask<Float> row = HALF_S.indexInRange(0, n);
+        for (int r = 0; r < rows; r++, s += srcStride, d += dstStride) {
+            FloatVector v = FloatVector.fromArray(HALF_S, src, s, row);
+            if (d + HALF_L <= end) {
+                v.intoArray(dst, d);
+            } else {
+                v.intoArray(dst, d, row);
             }
         }
     }
