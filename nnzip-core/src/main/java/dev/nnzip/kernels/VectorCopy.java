@@ -15,7 +15,10 @@ final class VectorCopy {
     private static final int L = S.length();
     /** From this length on, the arraycopy stub's call cost no longer matters. */
     private static final int ARRAYCOPY_MIN = 8 * L;
-    /** Half-width vectors, for rows no wider than one: MobileNets' 7 × 7 and 4 × 4 planes. */
+    /**
+     * 256-bit vectors, for rows no wider than one (8 floats) where the preferred vectors are wider (AVX-512):
+     * MobileNets' 7 × 7 and 4 × 4 planes.
+     */
     private static final VectorSpecies<Float> HALF_S = FloatVector.SPECIES_256;
     private static final int HALF_L = HALF_S.length();
 
