@@ -1,7 +1,6 @@
 package dev.nnzip.codec.spi;
 
 import com.github.luben.zstd.Zstd;
-import com.github.luben.zstd.ZstdDecompressCtx;
 
 /**
  * One-shot Zstd frames through zstd-jni (the reference libzstd), the only place nnzip calls a Zstd library.
@@ -15,8 +14,6 @@ import com.github.luben.zstd.ZstdDecompressCtx;
 public final class ZstdFrames {
     /** libzstd's default level: what aircompressor used, so sizes stayed where they were. */
     private static final int LEVEL = 3;
-    /** A decompression context per thread: libzstd would otherwise allocate and free one (~100 KB) for every frame. */
-    private static final ThreadLocal<ZstdDecompressCtx> CONTEXT = ThreadLocal.withInitial(ZstdDecompressCtx::new);
 
     private ZstdFrames() {
     }
@@ -46,10 +43,17 @@ public final class ZstdFrames {
      *     the message is libzstd's error name
      */
     public static int decompress(byte[] src, int srcOff, int length, byte[] dest, int destOff, int maxLength) {
+        // A context per call (libzstd allocates and frees it): a per-thread one would outlive its thread, since
+        // zstd-jni frees contexts only on close(), and sessions come and go with threads of their own.
+        long n;
         try {
-            return CONTEXT.get().decompressByteArray(dest, destOff, maxLength, src, srcOff, length);
-        } catch (RuntimeException e) {
+            n = Zstd.decompressByteArray(dest, destOff, maxLength, src, srcOff, length);
+        } catch (RuntimeException e) { // zstd-jni reports some errors as exceptions rather than codes
             throw new IllegalArgumentException(e.getMessage(), e);
         }
+        if (Zstd.isError(n)) {
+            throw new IllegalArgumentException(Zstd.getErrorName(n));
+        }
+        return (int) n;
     }
 }
