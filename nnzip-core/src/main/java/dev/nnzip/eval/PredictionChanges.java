@@ -18,8 +18,8 @@ package dev.nnzip.eval;
 public record PredictionChanges(int broken, int fixed, int changed, int total) {
     public PredictionChanges {
         if (broken < 0 || fixed < 0 || total < 0 || changed < broken + fixed || changed > total) {
-            throw new IllegalArgumentException("need 0 <= broken, fixed; broken + fixed <= changed <= total, got broken "
-                    + broken + ", fixed " + fixed + ", changed " + changed + ", total " + total);
+            throw new IllegalArgumentException("need 0 <= broken, fixed; broken + fixed <= changed <= total, got"
+                    + " broken " + broken + ", fixed " + fixed + ", changed " + changed + ", total " + total);
         }
     }
 

@@ -164,8 +164,8 @@ class CompressionPolicyTest {
     void rowStepScopeLeavesCodecsWithoutTheSettingAndExplicitSettingsAlone() {
         var graph = depthwiseSeparable();
         ErrorBound bound = ErrorBound.ofStd(0.3);
-        assertThat(CompressionPolicy.of("uniform", bound).withRowSteps(RowStepScope.ALL).decide(graph).get("dw").codec())
-                .isEqualTo("uniform");
+        assertThat(CompressionPolicy.of("uniform", bound).withRowSteps(RowStepScope.ALL).decide(graph).get("dw")
+                .codec()).isEqualTo("uniform");
         assertThat(CompressionPolicy.of("smartdnn:rowsteps=false", bound).withRowSteps(RowStepScope.ALL).decide(graph)
                 .get("dw").codec()).isEqualTo("smartdnn:rowsteps=false");
         // In a chain, the stage that takes the setting gets it.

@@ -109,7 +109,8 @@ public final class EvalCommand implements Callable<Integer> {
                             + " %s: %.3f %%%n", model.getFileName(), 100 * a.accuracy(), a.correct(), a.total(), split,
                     compareTo.getFileName(), 100 * c.reference().accuracy());
             System.out.printf(java.util.Locale.ROOT, "drop %.3f pp (se %.3f): %d broken, %d fixed, %d changed"
-                    + " predictions%n", ch.dropPoints(), ch.standardErrorPoints(), ch.broken(), ch.fixed(), ch.changed());
+                    + " predictions%n", ch.dropPoints(), ch.standardErrorPoints(), ch.broken(), ch.fixed(),
+                    ch.changed());
         }
     }
 }

@@ -165,7 +165,8 @@ final class MatMulOp implements OpKernel {
         boolean aFull = Arrays.equals(padLeft(p.aBatch(), p.batch().length), p.batch());
         if (bShared && aFull) { // one tall product: A's batch axes fold into M
             PackedB packed = b.length != p.k() * p.n() ? null
-                    : cache.lookup(bWeight, b, new int[] {p.k(), p.n()}, () -> Sgemm.pack(false, p.k(), p.n(), b, 0, p.n()));
+                    : cache.lookup(bWeight, b, new int[] {p.k(), p.n()},
+                            () -> Sgemm.pack(false, p.k(), p.n(), b, 0, p.n()));
             if (packed != null) {
                 Sgemm.multiply(false, batches * p.m(), 1f, a, 0, p.k(), packed, 0f, y, 0, p.n(), e, par);
                 return;
