@@ -63,6 +63,7 @@ final class BlockedLayoutPass implements GraphPass {
         Kind[] kind = new Kind[count];
         Arrays.fill(kind, Kind.NONE);
         Map<String, Integer> channels = new HashMap<>(); // value → channels, for outputs of eligible nodes
+        Map<String, Integer> known = new HashMap<>(); // value → channels, for outputs of any 2-D convolution
         int[] parent = new int[count];
         for (int i = 0; i < count; i++) {
             parent[i] = i;
@@ -71,17 +72,20 @@ final class BlockedLayoutPass implements GraphPass {
                 continue;
             }
             String out = n.outputs().get(0);
+            int plainConv = plainConvChannels(index, n);
+            if (plainConv > 0) {
+                known.put(out, plainConv);
+            }
             int[] conv = convChannels(index, n);
             if (conv != null) {
                 kind[i] = Kind.CONV;
                 channels.put(out, conv[1]);
                 join(parent, i, index.producerOf(n.input(0)), channels.containsKey(n.input(0)));
-            } else if (Ops.is(n, "Add") && n.inputs().size() == 2 && channels.containsKey(n.input(0))
-                    && channels.get(n.input(0)).equals(channels.get(n.input(1)))) {
+            } else if (Ops.is(n, "Add") && n.inputs().size() == 2 && addChannels(channels, known, n) > 0) {
                 kind[i] = Kind.ADD;
-                channels.put(out, channels.get(n.input(0)));
-                join(parent, i, index.producerOf(n.input(0)), true);
-                join(parent, i, index.producerOf(n.input(1)), true);
+                channels.put(out, addChannels(channels, known, n));
+                join(parent, i, index.producerOf(n.input(0)), channels.containsKey(n.input(0)));
+                join(parent, i, index.producerOf(n.input(1)), channels.containsKey(n.input(1)));
             } else if (Ops.is(n, "GlobalAveragePool") && channels.containsKey(n.input(0))) {
                 kind[i] = Kind.POOL;
                 join(parent, i, index.producerOf(n.input(0)), true);
@@ -153,6 +157,27 @@ final class BlockedLayoutPass implements GraphPass {
             rw.expand(i, out);
         }
         return rw.build();
+    }
+
+    /**
+     * The channel count of an Add that can run blocked, or 0: at least one operand is a blocked candidate and the
+     * other has the same known channel count (a blocked candidate, or the output of a plain 2-D convolution, which
+     * then enters the region through a reorder).
+     */
+    private static int addChannels(Map<String, Integer> channels, Map<String, Integer> known, Node add) {
+        Integer a = channels.containsKey(add.input(0)) ? channels.get(add.input(0)) : known.get(add.input(0));
+        Integer b = channels.containsKey(add.input(1)) ? channels.get(add.input(1)) : known.get(add.input(1));
+        boolean blockedOperand = channels.containsKey(add.input(0)) || channels.containsKey(add.input(1));
+        return blockedOperand && a != null && a.equals(b) ? a : 0;
+    }
+
+    /** The output channels of any Conv/FusedConv with a constant 4-D filter, or 0. */
+    private static int plainConvChannels(GraphIndex index, Node n) {
+        if (!(Ops.is(n, "Conv") || Ops.isPrivate(n, "FusedConv")) || !index.isConstant(n.input(1))) {
+            return 0;
+        }
+        int[] ws = index.constantShape(n.input(1));
+        return ws.length == 4 ? ws[0] : 0;
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.nnzip.kernels.blocked;
 
 import dev.nnzip.kernels.Activation;
-import dev.nnzip.kernels.KernelSupport;
 import dev.nnzip.kernels.Parallel;
 
 /**
@@ -69,7 +68,7 @@ public final class BlockedPointwise {
         int inBlocks = BlockedLayout.blocks(inChannels, block);
         int units = batch * outBlocks;
         long work = (long) plane * inChannels * block;
-        par.forRange(units, (int) Math.max(1, KernelSupport.MIN_PARALLEL_WORK / Math.max(1, work)), (from, to) -> {
+        par.forRange(units, (int) Math.max(1, BlockedLayout.MIN_PARALLEL_WORK / Math.max(1, work)), (from, to) -> {
             for (int u = from; u < to; u++) {
                 int n = u / outBlocks;
                 int ob = u % outBlocks;

@@ -1,7 +1,6 @@
 package dev.nnzip.kernels.blocked;
 
 import dev.nnzip.kernels.Activation;
-import dev.nnzip.kernels.KernelSupport;
 import dev.nnzip.kernels.Parallel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -40,7 +39,7 @@ final class VectorBlockedPointwise {
         int chunkCount = (plane + chunkPixels - 1) / chunkPixels;
         int units = per * chunkCount;
         long unitWork = (long) chunkPixels * inChannels * L * 2;
-        int minUnits = (int) Math.max(1, KernelSupport.MIN_PARALLEL_WORK / Math.max(1, unitWork));
+        int minUnits = (int) Math.max(1, BlockedLayout.MIN_PARALLEL_WORK / Math.max(1, unitWork));
         par.forRange(units, minUnits, (from, to) -> {
             for (int u = from; u < to; u++) {
                 int chunk = u % chunkCount;
