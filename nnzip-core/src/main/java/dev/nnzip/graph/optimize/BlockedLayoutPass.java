@@ -22,7 +22,9 @@ import java.util.Set;
  * few vectors while B channels of a pixel fill one exactly (see {@code dev.nnzip.kernels.blocked}).
  *
  * <p>Eligible nodes, by operator and attributes only: a Conv/FusedConv with a constant float 4-D filter that is
- * pointwise (1×1, group 1, stride 1, no padding) or depthwise (group = output channels, one input channel per group);
+ * pointwise (1×1, group 1, stride 1, no padding) or depthwise (group = output channels, one input channel per group),
+ * or a dense one with fewer input channels than a block, which reads its input plain and so starts a region without a
+ * reorder (a network's stem, as ONNX Runtime's NCHWc convolution with NCHW input);
  * an Add whose two inputs are blocked values of the same channel count (blocked tensors of equal channel count
  * broadcast exactly as the plain ones do); a GlobalAveragePool of a blocked value, which writes the plain result and so
  * ends the region without a reorder. Connected eligible nodes form a region; a region is rewritten only when it holds
@@ -39,7 +41,8 @@ final class BlockedLayoutPass implements GraphPass {
     static final String PROPERTY = "nnzip.graph.blocked";
     static final int MIN_CONVOLUTIONS = 2;
 
-    private enum Kind { NONE, CONV, ADD, POOL }
+    /** STEM: a dense convolution of fewer input channels than a block, reading its input plain. */
+    private enum Kind { NONE, CONV, STEM, ADD, POOL }
 
     private final int block;
 
@@ -81,6 +84,9 @@ final class BlockedLayoutPass implements GraphPass {
                 kind[i] = Kind.CONV;
                 channels.put(out, conv[1]);
                 join(parent, i, index.producerOf(n.input(0)), channels.containsKey(n.input(0)));
+            } else if (isStem(index, n, block) && !channels.containsKey(n.input(0))) {
+                kind[i] = Kind.STEM;
+                channels.put(out, index.constantShape(n.input(1))[0]);
             } else if (Ops.is(n, "Add") && n.inputs().size() == 2 && addChannels(channels, known, n) > 0) {
                 kind[i] = Kind.ADD;
                 channels.put(out, addChannels(channels, known, n));
@@ -93,7 +99,7 @@ final class BlockedLayoutPass implements GraphPass {
         }
         int[] convs = new int[count];
         for (int i = 0; i < count; i++) {
-            if (kind[i] == Kind.CONV) {
+            if (kind[i] == Kind.CONV || kind[i] == Kind.STEM) {
                 convs[root(parent, i)]++;
             }
         }
@@ -120,7 +126,7 @@ final class BlockedLayoutPass implements GraphPass {
             Node n = nodes.get(i);
             List<Node> out = new ArrayList<>();
             List<String> ins = new ArrayList<>(n.inputs());
-            int dataInputs = kind[i] == Kind.ADD ? 2 : 1;
+            int dataInputs = dataInputs(kind[i]);
             for (int k = 0; k < dataInputs; k++) {
                 String v = ins.get(k);
                 String b = blocked.get(v);
@@ -142,6 +148,9 @@ final class BlockedLayoutPass implements GraphPass {
             Node converted = switch (kind[i]) {
                 case CONV -> new Node(n.name(), "BlockedConv", ActivationAttributes.DOMAIN, ins,
                         List.of(blockedOut), n.attributes());
+                case STEM -> new Node(n.name(), "BlockedConv", ActivationAttributes.DOMAIN, ins,
+                        List.of(blockedOut), Ops.with(n.attributes(), Set.of("block"),
+                                List.of(intAttr("block", block))));
                 case POOL -> new Node(n.name(), "BlockedGlobalAveragePool", ActivationAttributes.DOMAIN, ins,
                         List.of(plainOut), new Attributes(List.of(intAttr("channels", channels.get(n.input(0))))));
                 case ADD -> sums.containsKey(i) ? withSum(nodes.get(sums.get(i)), n, blocked, blockedOut)
@@ -178,6 +187,29 @@ final class BlockedLayoutPass implements GraphPass {
         }
         int[] ws = index.constantShape(n.input(1));
         return ws.length == 4 ? ws[0] : 0;
+    }
+
+    /** How many leading inputs of a kept node are read in blocked form. */
+    private static int dataInputs(Kind kind) {
+        return switch (kind) {
+            case ADD -> 2;
+            case CONV, POOL -> 1;
+            case STEM, NONE -> 0;
+        };
+    }
+
+    /**
+     * A dense 2-D convolution (group 1, constant float filter) with fewer input channels than a block and more than
+     * one tap: the stem of a CNN, run from its plain input into blocked output ({@code PlainInputConv}).
+     */
+    private static boolean isStem(GraphIndex index, Node n, int block) {
+        if (!(Ops.is(n, "Conv") || Ops.isPrivate(n, "FusedConv")) || n.inputs().size() < 2
+                || !index.isFloatConstant(n.input(1))
+                || (!n.input(2).isEmpty() && !index.isFloatConstant(n.input(2)))) {
+            return false;
+        }
+        int[] ws = index.constantShape(n.input(1));
+        return ws.length == 4 && n.attributes().getInt("group", 1) == 1 && ws[1] < block && ws[2] * ws[3] > 1;
     }
 
     /**
@@ -219,7 +251,7 @@ final class BlockedLayoutPass implements GraphPass {
         graph.outputs().forEach(v -> plain.add(v.name()));
         for (int i = 0; i < kind.length; i++) {
             Node n = graph.nodes().get(i);
-            int dataInputs = !keep[i] ? 0 : kind[i] == Kind.ADD ? 2 : 1;
+            int dataInputs = keep[i] ? dataInputs(kind[i]) : 0;
             for (int k = dataInputs; k < n.inputs().size(); k++) {
                 plain.add(n.input(k));
             }

@@ -6,6 +6,7 @@ import dev.nnzip.kernels.ConvGeometry;
 import dev.nnzip.kernels.blocked.BlockedDepthwise;
 import dev.nnzip.kernels.blocked.BlockedLayout;
 import dev.nnzip.kernels.blocked.BlockedPointwise;
+import dev.nnzip.kernels.blocked.PlainInputConv;
 import dev.nnzip.ops.ExecContext;
 import dev.nnzip.ops.OpKernel;
 import dev.nnzip.tensor.Tensor;
@@ -14,7 +15,8 @@ import java.util.Arrays;
 /**
  * nnzip's {@code BlockedConv}: a Conv (or FusedConv, same attributes) whose X and Y are channel-blocked tensors
  * {@code [N, ceil(C/B), H, W, B]} (see {@code dev.nnzip.kernels.blocked}), created by the graph optimizer's blocked
- * layout pass for a 1×1 stride-1 unpadded convolution or a depthwise one. W and B are the ONNX Conv's own inputs,
+ * layout pass for a 1×1 stride-1 unpadded convolution or a depthwise one; or a dense convolution whose X is a plain
+ * {@code [N, C, H, W]} of few channels (a stem) writing a blocked Y of attribute {@code block}. W and B are the ONNX Conv's own inputs,
  * repacked into the blocked kernels' layout and kept across runs while W is the same weight array (as
  * {@link ConvOp} keeps its packed filters), so lazily decoded weights (layerwise/prefetch memory modes) are simply
  * packed again when they arrive as a new array. Optional input 3, {@code Sum}, is a residual of Y's shape added
@@ -25,11 +27,14 @@ final class BlockedConvOp implements OpKernel {
     private final WindowAttributes window;
     private final int group;
     private final Activation activation;
+    /** The output block for a plain X (attribute {@code block}); a blocked X carries its own. */
+    private final int block;
     private final PackedWeight<float[]> filters = new PackedWeight<>();
     private final PackedWeight<float[]> biases = new PackedWeight<>();
 
-    private BlockedConvOp(String name, WindowAttributes window, int group, Activation activation) {
+    private BlockedConvOp(String name, WindowAttributes window, int group, Activation activation, int block) {
         this.name = name;
+        this.block = block;
         this.window = window;
         this.group = group;
         this.activation = activation;
@@ -41,7 +46,7 @@ final class BlockedConvOp implements OpKernel {
             throw new IllegalArgumentException("group must be >= 1, got " + group);
         }
         return new BlockedConvOp(node.opType(), WindowAttributes.parse(node.attributes()), (int) group,
-                ActivationAttributes.parse(node.attributes()));
+                ActivationAttributes.parse(node.attributes()), (int) node.attributes().getInt("block", 0));
     }
 
     @Override
@@ -54,15 +59,17 @@ final class BlockedConvOp implements OpKernel {
         float[] wd = Operands.floats(w, name, "W");
         int[] xs = x.shape();
         int[] ws = w.shape();
-        if (xs.length != 5 || ws.length != 4) {
-            throw new IllegalArgumentException(name + ": needs a blocked X [N, C/B, H, W, B] and W [M, C/group, kh, kw]"
-                    + ", got X " + Arrays.toString(xs) + ", W " + Arrays.toString(ws));
+        boolean plainInput = xs.length == 4;
+        if ((xs.length != 5 && !plainInput) || ws.length != 4) {
+            throw new IllegalArgumentException(name + ": needs X [N, C/B, H, W, B] (or a plain [N, C, H, W]) and W "
+                    + "[M, C/group, kh, kw], got X " + Arrays.toString(xs) + ", W " + Arrays.toString(ws));
         }
-        int block = xs[4];
+        int block = plainInput ? this.block : xs[4];
         int channels = ws[1] * group;
-        if (BlockedLayout.blocks(channels, block) != xs[1] || ws[0] % group != 0) {
+        if (block < 1 || (plainInput ? xs[1] != channels : BlockedLayout.blocks(channels, block) != xs[1])
+                || ws[0] % group != 0) {
             throw new IllegalArgumentException(name + ": W " + Arrays.toString(ws) + " with group " + group
-                    + " does not fit blocked X " + Arrays.toString(xs));
+                    + " does not fit X " + Arrays.toString(xs) + (plainInput ? " (block " + block + ")" : ""));
         }
         ConvGeometry g = window.forward(new int[] {xs[0], channels, xs[2], xs[3]}, ws[0], group,
                 new int[] {ws[2], ws[3]});
@@ -75,7 +82,14 @@ final class BlockedConvOp implements OpKernel {
         int[] ys = BlockedLayout.blockedShape(g.outputShape(), block);
         float[] packedBias = bias(bd, outChannels, block, ctx);
         Tensor y = ctx.zeros(x.dtype(), ys);
-        if (g.groups() == 1 && g.isPointwise()) {
+        if (plainInput) {
+            if (!PlainInputConv.supports(g) || sum != null) {
+                throw new IllegalArgumentException(name + ": a plain input needs a group-1 2-D convolution, got " + g);
+            }
+            float[] packed = packed(ctx, wd, ws, block, () -> PlainInputConv.packFilters(wd, outChannels, channels,
+                    g.kernelSize(), block));
+            PlainInputConv.forward(g, xd, packed, packedBias, activation, y.floats(), block, ctx.parallel());
+        } else if (g.groups() == 1 && g.isPointwise()) {
             float[] sd = null;
             if (sum != null) {
                 if (!Arrays.equals(sum.shape(), ys)) {

@@ -33,6 +33,14 @@ final class BlockedRules {
     private static TensorType[] conv(NodeShapes n) {
         int[] x = n.shape(0);
         int[] w = n.shape(1);
+        if (x.length == w.length) { // a plain X (a stem convolution): Conv's own output, blocked
+            try {
+                return new TensorType[] {TensorType.of(n.dtype(0), BlockedLayout.blockedShape(
+                        WindowShapes.conv(n.attributes(), x, w), (int) n.attributes().getInt("block", 1)))};
+            } catch (IllegalArgumentException e) {
+                throw n.mismatch(e.getMessage());
+            }
+        }
         if (x.length != w.length + 1) {
             throw n.mismatch("BlockedConv needs a blocked X of W's rank + 1, got X " + Arrays.toString(x) + " and W "
                     + Arrays.toString(w));
