@@ -12,8 +12,7 @@ import dev.nnzip.kernels.Parallel;
  * <p>Why blocked: in NCHW a depthwise plane is a 7 × 7 or 14 × 14 map, narrower than a few vectors, and the kernel
  * had to copy it into a padded, phase-split plane first. In blocked layout the B channels of a pixel are one vector,
  * so the kernel is vectorized over channels (MLAS's NCHWc depthwise kernel does the same): every tap is one vector
- * load and one multiply-add whatever the map size or stride, and borders are handled per output by skipping taps that
- * fall outside, without masks or padded copies.
+ * load and one multiply-add whatever the map size or stride.
  *
  * <p>Each output is {@code bias}, then the taps in row-major order (skipping those outside), then the activation.
  */
@@ -63,11 +62,12 @@ public final class BlockedDepthwise {
         long work = (long) COST * g.outPlane() * g.kernelSize() * block;
         int minUnits = (int) Math.max(1, BlockedLayout.MIN_PARALLEL_WORK / Math.max(1, work));
         par.forRange(units, minUnits, (from, to) -> {
+            float[][] scratch = vector ? VectorBlockedDepthwise.scratch() : null;
             for (int u = from; u < to; u++) {
                 int cb = u % blocks;
                 if (vector) {
                     VectorBlockedDepthwise.plane(g, x, u * g.inPlane() * block, w, cb * g.kernelSize() * block,
-                            bias, cb * block, act, y, u * g.outPlane() * block);
+                            bias, cb * block, act, y, u * g.outPlane() * block, scratch);
                 } else {
                     plane(g, x, u * g.inPlane() * block, w, cb * g.kernelSize() * block, bias, cb * block, act, y,
                             u * g.outPlane() * block, block);

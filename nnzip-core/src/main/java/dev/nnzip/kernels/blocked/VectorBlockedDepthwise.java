@@ -2,23 +2,40 @@ package dev.nnzip.kernels.blocked;
 
 import dev.nnzip.kernels.Activation;
 import dev.nnzip.kernels.ConvGeometry;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector API form of {@link BlockedDepthwise}: one vector is the B channels of a pixel. Per output row the taps'
- * valid rows are found once; the columns split into a left border, an interior where every tap column is inside
- * (no tests) and a right border (tested per tap), so no load ever reaches outside the array and no mask is needed.
+ * Vector API form of {@link BlockedDepthwise}: one vector is the B channels of a pixel.
+ *
+ * <p>A padded convolution first copies its block plane into a zero-padded per-thread plane holding exactly the rows
+ * and columns the windows touch (as the NCHW kernel does), so every output is computed the same way, without tests or
+ * masks, and no load reaches outside an array. Outputs are computed four at a time along a row: four independent
+ * accumulators per filter vector load. A single output is one chain of dependent multiply-adds (4 cycles each): on a
+ * 7 × 7 map the two border columns and the fifth interior one, computed singly, made the kernel three times slower per
+ * output than on large maps. A row whose width is not a multiple of four ends with a group shifted back to overlap the
+ * one before (the same values are written twice); only rows narrower than four are computed singly.
+ *
+ * <p>Padding taps multiply zeros, where the scalar reference skips them: the same sums, unless a filter holds an
+ * infinity or NaN.
  */
 final class VectorBlockedDepthwise {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    private static final int GROUP = 4;
+    private static final ThreadLocal<float[][]> PADDED = ThreadLocal.withInitial(() -> new float[1][0]);
 
     private VectorBlockedDepthwise() {
     }
 
+    /** This thread's padded-plane buffer (a holder, grown as needed); fetch once per task, not per plane. */
+    static float[][] scratch() {
+        return PADDED.get();
+    }
+
     static void plane(ConvGeometry g, float[] x, int xo, float[] w, int wo, float[] bias, int bo, Activation act,
-                      float[] y, int yo) {
+                      float[] y, int yo, float[][] scratch) {
         ActivationBounds bounds = ActivationBounds.of(act);
         int ih = g.in()[1];
         int iw = g.in()[2];
@@ -32,36 +49,30 @@ final class VectorBlockedDepthwise {
         int dw = g.dilation()[2];
         int ph = g.padBegin()[1];
         int pw = g.padBegin()[2];
-        // Interior columns s: s·sw − pw >= 0 and s·sw − pw + (kw − 1)·dw < iw.
-        int sLo = Math.min(ow, (pw + sw - 1) / sw);
-        int lastFree = iw - 1 - (kw - 1) * dw + pw; // s·sw <= lastFree
-        int sHi = lastFree < 0 ? sLo : Math.max(sLo, Math.min(ow, lastFree / sw + 1));
+        int hp = (oh - 1) * sh + (kh - 1) * dh + 1; // rows and columns the windows span
+        int wp = (ow - 1) * sw + (kw - 1) * dw + 1;
+        float[] src = x;
+        int so = xo;
+        int width = iw;
+        if (ph > 0 || pw > 0 || hp > ih || wp > iw) {
+            src = padded(x, xo, ih, iw, ph, pw, hp, wp, scratch);
+            so = 0;
+            width = wp;
+        }
+        int rowStep = dh * width * L;
+        int tapStep = dw * L;
+        int outStep = sw * L;
+        float lo = bounds.lower();
+        float hi = bounds.upper();
         for (int r = 0; r < oh; r++) {
-            int row0 = r * sh - ph;
-            int iLo = 0;
-            while (iLo < kh && row0 + iLo * dh < 0) {
-                iLo++;
-            }
-            int iHi = kh;
-            while (iHi > iLo && row0 + (iHi - 1) * dh >= ih) {
-                iHi--;
-            }
+            int xr = so + r * sh * width * L;
             int yr = yo + r * ow * L;
-            for (int s = 0; s < sLo; s++) {
-                border(x, xo, w, wo, bias, bo, y, yr + s * L, row0, s * sw - pw, iLo, iHi, kw, dh, dw, iw, bounds);
-            }
             if (kw == 3 && sw == 1 && dw == 1) {
-                interior3Dense(x, xo + (row0 * iw - pw) * L, w, wo, bias, bo, y, yr, sLo, sHi, iLo, iHi,
-                        dh * iw * L, bounds.lower(), bounds.upper());
+                row3Dense(src, xr, w, wo, bias, bo, y, yr, ow, kh, rowStep, lo, hi);
             } else if (kw == 3) {
-                interior3(x, xo + (row0 * iw - pw) * L, w, wo, bias, bo, y, yr, sLo, sHi, iLo, iHi, dh * iw * L,
-                        dw * L, sw * L, bounds.lower(), bounds.upper());
+                row3(src, xr, w, wo, bias, bo, y, yr, ow, kh, rowStep, tapStep, outStep, lo, hi);
             } else {
-                interior(x, xo + (row0 * iw - pw) * L, w, wo, bias, bo, y, yr, sLo, sHi, iLo, iHi, kw, dh * iw * L,
-                        dw * L, sw * L, bounds.lower(), bounds.upper());
-            }
-            for (int s = sHi; s < ow; s++) {
-                border(x, xo, w, wo, bias, bo, y, yr + s * L, row0, s * sw - pw, iLo, iHi, kw, dh, dw, iw, bounds);
+                row(src, xr, w, wo, bias, bo, y, yr, ow, kh, kw, rowStep, tapStep, outStep, lo, hi);
             }
         }
         if (!bounds.inRegisters()) {
@@ -69,72 +80,50 @@ final class VectorBlockedDepthwise {
         }
     }
 
-    /**
-     * Outputs {@code [sLo, sHi)} of one row, every tap column inside. {@code xr}: offset of column 0 (before the
-     * padding shift) of tap row 0, which may be a negative "virtual" offset; only rows {@code [iLo, iHi)} are read.
-     * Four outputs at a time: each filter vector is loaded once for four independent accumulators. One output at a
-     * time was a single chain of dependent multiply-adds per output (4 cycles each), 2 ns per tap.
-     */
-    private static void interior(float[] x, int xr, float[] w, int wo, float[] bias, int bo, float[] y, int yr,
-                                 int sLo, int sHi, int iLo, int iHi, int kw, int rowStep, int tapStep, int outStep,
-                                 float lo, float hi) {
-        FloatVector b = FloatVector.fromArray(S, bias, bo);
-        int s = sLo;
-        for (; s + 4 <= sHi; s += 4) {
-            FloatVector a0 = b;
-            FloatVector a1 = b;
-            FloatVector a2 = b;
-            FloatVector a3 = b;
-            int xs = xr + s * outStep;
-            for (int i = iLo; i < iHi; i++) {
-                int xi = xs + i * rowStep;
-                int wi = wo + i * kw * L;
-                for (int j = 0; j < kw; j++) {
-                    FloatVector f = FloatVector.fromArray(S, w, wi + j * L);
-                    int xj = xi + j * tapStep;
-                    a0 = f.fma(FloatVector.fromArray(S, x, xj), a0);
-                    a1 = f.fma(FloatVector.fromArray(S, x, xj + outStep), a1);
-                    a2 = f.fma(FloatVector.fromArray(S, x, xj + 2 * outStep), a2);
-                    a3 = f.fma(FloatVector.fromArray(S, x, xj + 3 * outStep), a3);
-                }
-            }
-            int yi = yr + s * L;
-            a0.max(lo).min(hi).intoArray(y, yi);
-            a1.max(lo).min(hi).intoArray(y, yi + L);
-            a2.max(lo).min(hi).intoArray(y, yi + 2 * L);
-            a3.max(lo).min(hi).intoArray(y, yi + 3 * L);
+    /** The block plane at {@code xo} copied into a zeroed {@code hp × wp} plane, shifted by the begin pads. */
+    private static float[] padded(float[] x, int xo, int ih, int iw, int ph, int pw, int hp, int wp,
+                                  float[][] scratch) {
+        int need = hp * wp * L;
+        if (scratch[0].length < need) {
+            scratch[0] = new float[need];
         }
-        for (; s < sHi; s++) {
-            FloatVector acc = b;
-            int xs = xr + s * outStep;
-            for (int i = iLo; i < iHi; i++) {
-                int xi = xs + i * rowStep;
-                int wi = wo + i * kw * L;
-                for (int j = 0; j < kw; j++) {
-                    acc = FloatVector.fromArray(S, w, wi + j * L).fma(FloatVector.fromArray(S, x, xi + j * tapStep),
-                            acc);
-                }
-            }
-            acc.max(lo).min(hi).intoArray(y, yr + s * L);
+        float[] p = scratch[0];
+        int left = Math.min(pw, wp);
+        int cols = Math.max(0, Math.min(wp - left, iw));
+        int rowLo = Math.min(hp, Math.max(0, ph));
+        int rowHi = Math.max(rowLo, Math.min(hp, ih + ph));
+        // Only the padding is zeroed: the copied part is overwritten for every plane.
+        Arrays.fill(p, 0, rowLo * wp * L, 0f);
+        for (int pr = rowLo; pr < rowHi; pr++) {
+            int o = pr * wp * L;
+            Arrays.fill(p, o, o + left * L, 0f);
+            System.arraycopy(x, xo + (pr - ph) * iw * L, p, o + left * L, cols * L);
+            Arrays.fill(p, o + (left + cols) * L, o + wp * L, 0f);
         }
+        Arrays.fill(p, rowHi * wp * L, need, 0f);
+        return p;
     }
 
     /**
-     * {@link #interior3} for stride 1 and no column dilation: four neighbouring outputs read six neighbouring input
-     * columns per filter row, so each is loaded once (six loads instead of twelve). Loads, not multiply-adds, bound
-     * this kernel: every tap is a full-vector load, often split over two cache lines.
+     * One output row of a filter three taps wide with stride 1 and no column dilation: four neighbouring outputs read
+     * six neighbouring input columns per filter row, so each is loaded once (six loads instead of twelve). Loads,
+     * not multiply-adds, bound this kernel: every tap is a full-vector load, often split over two cache lines.
      */
-    private static void interior3Dense(float[] x, int xr, float[] w, int wo, float[] bias, int bo, float[] y, int yr,
-                                       int sLo, int sHi, int iLo, int iHi, int rowStep, float lo, float hi) {
+    private static void row3Dense(float[] x, int xr, float[] w, int wo, float[] bias, int bo, float[] y, int yr,
+                                  int ow, int kh, int rowStep, float lo, float hi) {
+        if (ow < GROUP) {
+            row(x, xr, w, wo, bias, bo, y, yr, ow, kh, 3, rowStep, L, L, lo, hi);
+            return;
+        }
         FloatVector b = FloatVector.fromArray(S, bias, bo);
-        int s = sLo;
-        for (; s + 4 <= sHi; s += 4) {
+        for (int s0 = 0; s0 < ow; s0 += GROUP) {
+            int s = Math.min(s0, ow - GROUP);
             FloatVector a0 = b;
             FloatVector a1 = b;
             FloatVector a2 = b;
             FloatVector a3 = b;
             int xs = xr + s * L;
-            for (int i = iLo; i < iHi; i++) {
+            for (int i = 0; i < kh; i++) {
                 int xi = xs + i * rowStep;
                 int wi = wo + i * 3 * L;
                 FloatVector f0 = FloatVector.fromArray(S, w, wi);
@@ -165,26 +154,27 @@ final class VectorBlockedDepthwise {
             a2.max(lo).min(hi).intoArray(y, yi + 2 * L);
             a3.max(lo).min(hi).intoArray(y, yi + 3 * L);
         }
-        interior3(x, xr, w, wo, bias, bo, y, yr, s, sHi, iLo, iHi, rowStep, L, L, lo, hi);
     }
 
     /**
-     * {@link #interior} for filters three taps wide (MobileNet's 3 × 3), the taps of a row written out: with a loop
-     * over three taps C2 built pre-, main and post-loops around every row of every output group, and the kernel ran
-     * at about 50 cycles per output vector.
+     * One output row of a filter three taps wide, any stride, the taps of a filter row written out: with a loop over
+     * three taps C2 built pre-, main and post-loops around every filter row of every group (50 cycles per output).
      */
-    private static void interior3(float[] x, int xr, float[] w, int wo, float[] bias, int bo, float[] y, int yr,
-                                  int sLo, int sHi, int iLo, int iHi, int rowStep, int tapStep, int outStep,
-                                  float lo, float hi) {
+    private static void row3(float[] x, int xr, float[] w, int wo, float[] bias, int bo, float[] y, int yr, int ow,
+                             int kh, int rowStep, int tapStep, int outStep, float lo, float hi) {
+        if (ow < GROUP) {
+            row(x, xr, w, wo, bias, bo, y, yr, ow, kh, 3, rowStep, tapStep, outStep, lo, hi);
+            return;
+        }
         FloatVector b = FloatVector.fromArray(S, bias, bo);
-        int s = sLo;
-        for (; s + 4 <= sHi; s += 4) {
+        for (int s0 = 0; s0 < ow; s0 += GROUP) {
+            int s = Math.min(s0, ow - GROUP);
             FloatVector a0 = b;
             FloatVector a1 = b;
             FloatVector a2 = b;
             FloatVector a3 = b;
             int xs = xr + s * outStep;
-            for (int i = iLo; i < iHi; i++) {
+            for (int i = 0; i < kh; i++) {
                 int xi = xs + i * rowStep;
                 int wi = wo + i * 3 * L;
                 FloatVector f = FloatVector.fromArray(S, w, wi);
@@ -211,36 +201,52 @@ final class VectorBlockedDepthwise {
             a2.max(lo).min(hi).intoArray(y, yi + 2 * L);
             a3.max(lo).min(hi).intoArray(y, yi + 3 * L);
         }
-        for (; s < sHi; s++) {
-            FloatVector acc = b;
-            int xs = xr + s * outStep;
-            for (int i = iLo; i < iHi; i++) {
-                int xi = xs + i * rowStep;
-                int wi = wo + i * 3 * L;
-                acc = FloatVector.fromArray(S, w, wi).fma(FloatVector.fromArray(S, x, xi), acc);
-                acc = FloatVector.fromArray(S, w, wi + L).fma(FloatVector.fromArray(S, x, xi + tapStep), acc);
-                acc = FloatVector.fromArray(S, w, wi + 2 * L).fma(FloatVector.fromArray(S, x, xi + 2 * tapStep),
-                        acc);
-            }
-            acc.max(lo).min(hi).intoArray(y, yr + s * L);
-        }
     }
 
-    /** One border output: taps whose column falls outside are skipped. */
-    private static void border(float[] x, int xo, float[] w, int wo, float[] bias, int bo, float[] y, int yi,
-                               int row0, int col0, int iLo, int iHi, int kw, int dh, int dw, int iw,
-                               ActivationBounds bounds) {
-        FloatVector acc = FloatVector.fromArray(S, bias, bo);
-        for (int i = iLo; i < iHi; i++) {
-            int xrow = xo + (row0 + i * dh) * iw * L;
-            for (int j = 0; j < kw; j++) {
-                int col = col0 + j * dw;
-                if (col >= 0 && col < iw) {
-                    acc = FloatVector.fromArray(S, w, wo + (i * kw + j) * L).fma(
-                            FloatVector.fromArray(S, x, xrow + col * L), acc);
+    /** One output row, any filter: four outputs per step, or one at a time in rows narrower than four. */
+    private static void row(float[] x, int xr, float[] w, int wo, float[] bias, int bo, float[] y, int yr, int ow,
+                            int kh, int kw, int rowStep, int tapStep, int outStep, float lo, float hi) {
+        FloatVector b = FloatVector.fromArray(S, bias, bo);
+        if (ow < GROUP) {
+            for (int s = 0; s < ow; s++) {
+                FloatVector acc = b;
+                int xs = xr + s * outStep;
+                for (int i = 0; i < kh; i++) {
+                    int xi = xs + i * rowStep;
+                    int wi = wo + i * kw * L;
+                    for (int j = 0; j < kw; j++) {
+                        acc = FloatVector.fromArray(S, w, wi + j * L).fma(
+                                FloatVector.fromArray(S, x, xi + j * tapStep), acc);
+                    }
+                }
+                acc.max(lo).min(hi).intoArray(y, yr + s * L);
+            }
+            return;
+        }
+        for (int s0 = 0; s0 < ow; s0 += GROUP) {
+            int s = Math.min(s0, ow - GROUP);
+            FloatVector a0 = b;
+            FloatVector a1 = b;
+            FloatVector a2 = b;
+            FloatVector a3 = b;
+            int xs = xr + s * outStep;
+            for (int i = 0; i < kh; i++) {
+                int xi = xs + i * rowStep;
+                int wi = wo + i * kw * L;
+                for (int j = 0; j < kw; j++) {
+                    FloatVector f = FloatVector.fromArray(S, w, wi + j * L);
+                    int xj = xi + j * tapStep;
+                    a0 = f.fma(FloatVector.fromArray(S, x, xj), a0);
+                    a1 = f.fma(FloatVector.fromArray(S, x, xj + outStep), a1);
+                    a2 = f.fma(FloatVector.fromArray(S, x, xj + 2 * outStep), a2);
+                    a3 = f.fma(FloatVector.fromArray(S, x, xj + 3 * outStep), a3);
                 }
             }
+            int yi = yr + s * L;
+            a0.max(lo).min(hi).intoArray(y, yi);
+            a1.max(lo).min(hi).intoArray(y, yi + L);
+            a2.max(lo).min(hi).intoArray(y, yi + 2 * L);
+            a3.max(lo).min(hi).intoArray(y, yi + 3 * L);
         }
-        acc.max(bounds.lower()).min(bounds.upper()).intoArray(y, yi);
     }
 }
