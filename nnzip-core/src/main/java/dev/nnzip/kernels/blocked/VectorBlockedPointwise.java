@@ -6,22 +6,19 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector API form of {@link BlockedPointwise}: register tiles of three output blocks × seven pixels (21 accumulators,
- * three filter vectors and one broadcast: 25 of AVX-512's 32 registers; two or one block for the last blocks), after
- * MLAS's NCHWc pointwise kernel, which tiles output blocks × up to six outputs for AVX2's 16 registers. Three blocks
- * because MobileNet's channel counts (48, 96, 192, 288) are multiples of three blocks, and one broadcast then feeds
- * three multiply-adds (48 → 512 on 7 × 7: 26 µs with two, 25 with three). Seven pixels because its maps are 7 × 7 and
- * 14 × 14: 49 and 196 pixels are whole tiles (six computed 54 of 49; 29 → 26 µs). Each tile is a plain loop over the
- * input channels in its own method taking only arrays and ints, so C2 compiles it whole with every vector in a
- * register; nothing is unrolled beyond the tile and no masks are used. A pixel run that is not a multiple of the tile
- * ends with a tile shifted back to overlap the previous one (the same values are written twice), so only runs shorter
- * than a tile take the one-pixel loop.
+ * Vector API form of {@link BlockedPointwise}: register tiles of two output blocks × seven pixels (fourteen
+ * accumulators, two filter vectors and one broadcast: 17 of AVX-512's 32 registers), or one block × seven pixels for an
+ * odd last block, after MLAS's NCHWc pointwise kernel (which tiles output blocks × up to six outputs for AVX2's 16
+ * registers). Seven because MobileNet's maps are 7 × 7 and 14 × 14: 49 and 196 pixels are whole tiles (six computed 54
+ * of 49; 48 → 512 on 7 × 7 went from 29 to 26 µs). Each tile is a plain loop over the input channels in its own method
+ * taking only arrays and ints, so C2 compiles it whole with every vector in a register; nothing is unrolled beyond the
+ * tile and no masks are used. A pixel run that is not a multiple of the tile ends with a tile shifted back to overlap
+ * the previous one (the same values are written twice), so only runs shorter than a tile take the one-pixel loop.
  */
 final class VectorBlockedPointwise {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final int TILE = 7;
-    private static final int GROUP = 3;
 
     private VectorBlockedPointwise() {
     }
@@ -31,174 +28,61 @@ final class VectorBlockedPointwise {
         ActivationBounds bounds = ActivationBounds.of(act);
         float lo = bounds.lower();
         float hi = bounds.upper();
-        int groups = (outBlocks + GROUP - 1) / GROUP;
+        int pairs = (outBlocks + 1) / 2;
         int inBlocks = BlockedLayout.blocks(inChannels, L);
-        // Pixel chunks only when images × block groups are too few to give every thread work (batch 1, a 16-channel
+        // Pixel chunks only when images × block pairs are too few to give every thread work (batch 1, a 16-channel
         // projection); a chunk is whole tiles so that only a map's last chunk can end in a short run.
-        int per = batch * groups;
+        int per = batch * pairs;
         int tiles = (plane + TILE - 1) / TILE;
         int chunks = par.threads() == 1 ? 1 : Math.max(1, Math.min(tiles, (2 * par.threads() + per - 1) / per));
         int chunkPixels = (tiles + chunks - 1) / chunks * TILE;
         int chunkCount = (plane + chunkPixels - 1) / chunkPixels;
         int units = per * chunkCount;
-        long unitWork = (long) chunkPixels * inChannels * L * GROUP;
+        long unitWork = (long) chunkPixels * inChannels * L * 2;
         int minUnits = (int) Math.max(1, BlockedLayout.MIN_PARALLEL_WORK / Math.max(1, unitWork));
         par.forRange(units, minUnits, (from, to) -> {
             for (int u = from; u < to; u++) {
                 int chunk = u % chunkCount;
-                int group = (u / chunkCount) % groups;
-                int n = u / (chunkCount * groups);
+                int pair = (u / chunkCount) % pairs;
+                int n = u / (chunkCount * pairs);
                 int p0 = chunk * chunkPixels;
                 int p1 = Math.min(plane, p0 + chunkPixels);
-                int ob = GROUP * group;
-                int count = Math.min(GROUP, outBlocks - ob);
+                int ob = 2 * pair;
+                boolean two = ob + 1 < outBlocks;
                 int xImage = n * inBlocks * plane * L;
                 int y0 = (n * outBlocks + ob) * plane * L;
+                int y1 = y0 + plane * L;
                 int w0 = ob * inChannels * L;
+                int w1 = w0 + inChannels * L;
                 int b0 = ob * L;
+                int b1 = b0 + L;
                 int stride = plane * L;
                 if (p1 - p0 < TILE) {
                     for (int p = p0; p < p1; p++) {
-                        for (int k = 0; k < count; k++) {
-                            pixel(x, xImage + p * L, inChannels, stride, w, w0 + k * inChannels * L, bias, b0 + k * L,
-                                    sum, y, y0 + k * stride + p * L, lo, hi);
+                        pixel(x, xImage + p * L, inChannels, stride, w, w0, bias, b0, sum, y, y0 + p * L, lo, hi);
+                        if (two) {
+                            pixel(x, xImage + p * L, inChannels, stride, w, w1, bias, b1, sum, y, y1 + p * L, lo, hi);
                         }
                     }
                 } else {
                     for (int p = p0; p < p1; p += TILE) {
                         int q = Math.min(p, p1 - TILE); // the last tile overlaps the one before
-                        int xq = xImage + q * L;
-                        int yq = y0 + q * L;
-                        switch (count) {
-                            case 3 -> tile3(x, xq, inChannels, stride, w, w0, bias, b0, sum, y, yq, stride, lo, hi);
-                            case 2 -> tile2(x, xq, inChannels, stride, w, w0, w0 + inChannels * L, bias, b0, b0 + L,
-                                    sum, y, yq, yq + stride, lo, hi);
-                            default -> tile1(x, xq, inChannels, stride, w, w0, bias, b0, sum, y, yq, lo, hi);
+                        if (two) {
+                            tile2(x, xImage + q * L, inChannels, stride, w, w0, w1, bias, b0, b1, sum, y, y0 + q * L,
+                                    y1 + q * L, lo, hi);
+                        } else {
+                            tile1(x, xImage + q * L, inChannels, stride, w, w0, bias, b0, sum, y, y0 + q * L, lo, hi);
                         }
                     }
                 }
                 if (!bounds.inRegisters()) {
-                    for (int k = 0; k < count; k++) {
-                        act.applyInPlace(y, y0 + k * stride + p0 * L, (p1 - p0) * L);
+                    act.applyInPlace(y, y0 + p0 * L, (p1 - p0) * L);
+                    if (two) {
+                        act.applyInPlace(y, y1 + p0 * L, (p1 - p0) * L);
                     }
                 }
             }
         });
-    }
-
-    /** Three output blocks × 7 pixels from {@code xo} (channel 0 of the first pixel). */
-    private static void tile3(float[] x, int xo, int inChannels, int stride, float[] w, int w0, float[] bias,
-                              int b0, float[] sum, float[] y, int y0, int yStep, float lo, float hi) {
-        int w1 = w0 + inChannels * L;
-        int w2 = w1 + inChannels * L;
-        int y1 = y0 + yStep;
-        int y2 = y1 + yStep;
-        FloatVector bias0 = FloatVector.fromArray(S, bias, b0);
-        FloatVector bias1 = FloatVector.fromArray(S, bias, b0 + L);
-        FloatVector bias2 = FloatVector.fromArray(S, bias, b0 + 2 * L);
-        FloatVector a0 = bias0;
-        FloatVector a1 = bias0;
-        FloatVector a2 = bias0;
-        FloatVector a3 = bias0;
-        FloatVector a4 = bias0;
-        FloatVector a5 = bias0;
-        FloatVector a6 = bias0;
-        FloatVector c0 = bias1;
-        FloatVector c1 = bias1;
-        FloatVector c2 = bias1;
-        FloatVector c3 = bias1;
-        FloatVector c4 = bias1;
-        FloatVector c5 = bias1;
-        FloatVector c6 = bias1;
-        FloatVector e0 = bias2;
-        FloatVector e1 = bias2;
-        FloatVector e2 = bias2;
-        FloatVector e3 = bias2;
-        FloatVector e4 = bias2;
-        FloatVector e5 = bias2;
-        FloatVector e6 = bias2;
-        int c = 0;
-        for (int xb = xo; c < inChannels; xb += stride) {
-            int end = Math.min(inChannels, c + L);
-            for (int xi = xb; c < end; c++, xi++) {
-                FloatVector f0 = FloatVector.fromArray(S, w, w0 + c * L);
-                FloatVector f1 = FloatVector.fromArray(S, w, w1 + c * L);
-                FloatVector f2 = FloatVector.fromArray(S, w, w2 + c * L);
-                FloatVector v;
-                v = FloatVector.broadcast(S, x[xi]);
-                a0 = f0.fma(v, a0);
-                c0 = f1.fma(v, c0);
-                e0 = f2.fma(v, e0);
-                v = FloatVector.broadcast(S, x[xi + L]);
-                a1 = f0.fma(v, a1);
-                c1 = f1.fma(v, c1);
-                e1 = f2.fma(v, e1);
-                v = FloatVector.broadcast(S, x[xi + 2 * L]);
-                a2 = f0.fma(v, a2);
-                c2 = f1.fma(v, c2);
-                e2 = f2.fma(v, e2);
-                v = FloatVector.broadcast(S, x[xi + 3 * L]);
-                a3 = f0.fma(v, a3);
-                c3 = f1.fma(v, c3);
-                e3 = f2.fma(v, e3);
-                v = FloatVector.broadcast(S, x[xi + 4 * L]);
-                a4 = f0.fma(v, a4);
-                c4 = f1.fma(v, c4);
-                e4 = f2.fma(v, e4);
-                v = FloatVector.broadcast(S, x[xi + 5 * L]);
-                a5 = f0.fma(v, a5);
-                c5 = f1.fma(v, c5);
-                e5 = f2.fma(v, e5);
-                v = FloatVector.broadcast(S, x[xi + 6 * L]);
-                a6 = f0.fma(v, a6);
-                c6 = f1.fma(v, c6);
-                e6 = f2.fma(v, e6);
-            }
-        }
-        if (sum != null) {
-            a0 = a0.add(FloatVector.fromArray(S, sum, y0));
-            a1 = a1.add(FloatVector.fromArray(S, sum, y0 + L));
-            a2 = a2.add(FloatVector.fromArray(S, sum, y0 + 2 * L));
-            a3 = a3.add(FloatVector.fromArray(S, sum, y0 + 3 * L));
-            a4 = a4.add(FloatVector.fromArray(S, sum, y0 + 4 * L));
-            a5 = a5.add(FloatVector.fromArray(S, sum, y0 + 5 * L));
-            a6 = a6.add(FloatVector.fromArray(S, sum, y0 + 6 * L));
-            c0 = c0.add(FloatVector.fromArray(S, sum, y1));
-            c1 = c1.add(FloatVector.fromArray(S, sum, y1 + L));
-            c2 = c2.add(FloatVector.fromArray(S, sum, y1 + 2 * L));
-            c3 = c3.add(FloatVector.fromArray(S, sum, y1 + 3 * L));
-            c4 = c4.add(FloatVector.fromArray(S, sum, y1 + 4 * L));
-            c5 = c5.add(FloatVector.fromArray(S, sum, y1 + 5 * L));
-            c6 = c6.add(FloatVector.fromArray(S, sum, y1 + 6 * L));
-            e0 = e0.add(FloatVector.fromArray(S, sum, y2));
-            e1 = e1.add(FloatVector.fromArray(S, sum, y2 + L));
-            e2 = e2.add(FloatVector.fromArray(S, sum, y2 + 2 * L));
-            e3 = e3.add(FloatVector.fromArray(S, sum, y2 + 3 * L));
-            e4 = e4.add(FloatVector.fromArray(S, sum, y2 + 4 * L));
-            e5 = e5.add(FloatVector.fromArray(S, sum, y2 + 5 * L));
-            e6 = e6.add(FloatVector.fromArray(S, sum, y2 + 6 * L));
-        }
-        a0.max(lo).min(hi).intoArray(y, y0);
-        a1.max(lo).min(hi).intoArray(y, y0 + L);
-        a2.max(lo).min(hi).intoArray(y, y0 + 2 * L);
-        a3.max(lo).min(hi).intoArray(y, y0 + 3 * L);
-        a4.max(lo).min(hi).intoArray(y, y0 + 4 * L);
-        a5.max(lo).min(hi).intoArray(y, y0 + 5 * L);
-        a6.max(lo).min(hi).intoArray(y, y0 + 6 * L);
-        c0.max(lo).min(hi).intoArray(y, y1);
-        c1.max(lo).min(hi).intoArray(y, y1 + L);
-        c2.max(lo).min(hi).intoArray(y, y1 + 2 * L);
-        c3.max(lo).min(hi).intoArray(y, y1 + 3 * L);
-        c4.max(lo).min(hi).intoArray(y, y1 + 4 * L);
-        c5.max(lo).min(hi).intoArray(y, y1 + 5 * L);
-        c6.max(lo).min(hi).intoArray(y, y1 + 6 * L);
-        e0.max(lo).min(hi).intoArray(y, y2);
-        e1.max(lo).min(hi).intoArray(y, y2 + L);
-        e2.max(lo).min(hi).intoArray(y, y2 + 2 * L);
-        e3.max(lo).min(hi).intoArray(y, y2 + 3 * L);
-        e4.max(lo).min(hi).intoArray(y, y2 + 4 * L);
-        e5.max(lo).min(hi).intoArray(y, y2 + 5 * L);
-        e6.max(lo).min(hi).intoArray(y, y2 + 6 * L);
     }
 
     /** Two output blocks × 7 pixels from {@code xo} (channel 0 of the first pixel). */
