@@ -64,10 +64,23 @@ final class VectorBlockedDepthwise {
         int outStep = sw * L;
         float lo = bounds.lower();
         float hi = bounds.upper();
+        if (kh == 3 && kw == 3 && dw == 1 && ow >= GROUP && (sw == 1 || sw == 2)) {
+            plane3x3(src, so, sh * width * L, w, wo, bias, bo, y, yo, oh, ow, rowStep, sw, lo, hi);
+        } else {
+            rows(src, so, width, w, wo, bias, bo, y, yo, oh, ow, kh, kw, sh, rowStep, tapStep, outStep, lo, hi);
+        }
+        if (!bounds.inRegisters()) {
+            act.applyInPlace(y, yo, oh * ow * L);
+        }
+    }
+
+    private static void rows(float[] src, int so, int width, float[] w, int wo, float[] bias, int bo, float[] y,
+                             int yo, int oh, int ow, int kh, int kw, int sh, int rowStep, int tapStep, int outStep,
+                             float lo, float hi) {
         for (int r = 0; r < oh; r++) {
             int xr = so + r * sh * width * L;
             int yr = yo + r * ow * L;
-            if (kw == 3 && sw == 1 && dw == 1) {
+            if (kw == 3 && tapStep == L && outStep == L) {
                 row3Dense(src, xr, w, wo, bias, bo, y, yr, ow, kh, rowStep, lo, hi);
             } else if (kw == 3) {
                 row3(src, xr, w, wo, bias, bo, y, yr, ow, kh, rowStep, tapStep, outStep, lo, hi);
@@ -75,8 +88,96 @@ final class VectorBlockedDepthwise {
                 row(src, xr, w, wo, bias, bo, y, yr, ow, kh, kw, rowStep, tapStep, outStep, lo, hi);
             }
         }
-        if (!bounds.inRegisters()) {
-            act.applyInPlace(y, yo, oh * ow * L);
+    }
+
+    /**
+     * A whole plane of a 3 × 3 filter with stride 1 or 2 along the row (MobileNet's depthwise layers), the nine filter
+     * vectors held in registers for the plane. Along a row four outputs read the six (stride 1) or nine (stride 2)
+     * neighbouring input columns of each filter row once: 18 or 27 loads for 36 multiply-adds, where the general row
+     * kernel also reloads the filter per group (27 or 45). Loads, not multiply-adds, bound this kernel: every tap is a
+     * full-vector load, often split over two cache lines.
+     */
+    private static void plane3x3(float[] x, int so, int outRowStep, float[] w, int wo, float[] bias, int bo,
+                                 float[] y, int yo, int oh, int ow, int rowStep, int sw, float lo, float hi) {
+        FloatVector b = FloatVector.fromArray(S, bias, bo);
+        FloatVector f00 = FloatVector.fromArray(S, w, wo);
+        FloatVector f01 = FloatVector.fromArray(S, w, wo + L);
+        FloatVector f02 = FloatVector.fromArray(S, w, wo + 2 * L);
+        FloatVector f10 = FloatVector.fromArray(S, w, wo + 3 * L);
+        FloatVector f11 = FloatVector.fromArray(S, w, wo + 4 * L);
+        FloatVector f12 = FloatVector.fromArray(S, w, wo + 5 * L);
+        FloatVector f20 = FloatVector.fromArray(S, w, wo + 6 * L);
+        FloatVector f21 = FloatVector.fromArray(S, w, wo + 7 * L);
+        FloatVector f22 = FloatVector.fromArray(S, w, wo + 8 * L);
+        int groupStep = GROUP * sw * L;
+        for (int r = 0; r < oh; r++) {
+            int xr = so + r * outRowStep;
+            int yr = yo + r * ow * L;
+            for (int s0 = 0; s0 < ow; s0 += GROUP) {
+                int s = Math.min(s0, ow - GROUP); // the last group overlaps the one before
+                int x0 = xr + s * sw * L;
+                FloatVector a0 = b;
+                FloatVector a1 = b;
+                FloatVector a2 = b;
+                FloatVector a3 = b;
+                if (sw == 1) {
+                    for (int i = 0, xi = x0; i < 3; i++, xi += rowStep) {
+                        FloatVector g0 = i == 0 ? f00 : i == 1 ? f10 : f20;
+                        FloatVector g1 = i == 0 ? f01 : i == 1 ? f11 : f21;
+                        FloatVector g2 = i == 0 ? f02 : i == 1 ? f12 : f22;
+                        FloatVector v0 = FloatVector.fromArray(S, x, xi);
+                        FloatVector v1 = FloatVector.fromArray(S, x, xi + L);
+                        FloatVector v2 = FloatVector.fromArray(S, x, xi + 2 * L);
+                        a0 = g0.fma(v0, a0);
+                        a1 = g0.fma(v1, a1);
+                        a2 = g0.fma(v2, a2);
+                        a0 = g1.fma(v1, a0);
+                        a1 = g1.fma(v2, a1);
+                        a0 = g2.fma(v2, a0);
+                        FloatVector v3 = FloatVector.fromArray(S, x, xi + 3 * L);
+                        a3 = g0.fma(v3, a3);
+                        a2 = g1.fma(v3, a2);
+                        a1 = g2.fma(v3, a1);
+                        FloatVector v4 = FloatVector.fromArray(S, x, xi + 4 * L);
+                        a3 = g1.fma(v4, a3);
+                        a2 = g2.fma(v4, a2);
+                        FloatVector v5 = FloatVector.fromArray(S, x, xi + 5 * L);
+                        a3 = g2.fma(v5, a3);
+                    }
+                } else {
+                    for (int i = 0, xi = x0; i < 3; i++, xi += rowStep) {
+                        FloatVector g0 = i == 0 ? f00 : i == 1 ? f10 : f20;
+                        FloatVector g1 = i == 0 ? f01 : i == 1 ? f11 : f21;
+                        FloatVector g2 = i == 0 ? f02 : i == 1 ? f12 : f22;
+                        FloatVector v0 = FloatVector.fromArray(S, x, xi);
+                        FloatVector v1 = FloatVector.fromArray(S, x, xi + L);
+                        FloatVector v2 = FloatVector.fromArray(S, x, xi + 2 * L);
+                        a0 = g0.fma(v0, a0);
+                        a0 = g1.fma(v1, a0);
+                        a0 = g2.fma(v2, a0);
+                        a1 = g0.fma(v2, a1);
+                        FloatVector v3 = FloatVector.fromArray(S, x, xi + 3 * L);
+                        FloatVector v4 = FloatVector.fromArray(S, x, xi + 4 * L);
+                        a1 = g1.fma(v3, a1);
+                        a1 = g2.fma(v4, a1);
+                        a2 = g0.fma(v4, a2);
+                        FloatVector v5 = FloatVector.fromArray(S, x, xi + 5 * L);
+                        FloatVector v6 = FloatVector.fromArray(S, x, xi + 6 * L);
+                        a2 = g1.fma(v5, a2);
+                        a2 = g2.fma(v6, a2);
+                        a3 = g0.fma(v6, a3);
+                        FloatVector v7 = FloatVector.fromArray(S, x, xi + 7 * L);
+                        FloatVector v8 = FloatVector.fromArray(S, x, xi + 8 * L);
+                        a3 = g1.fma(v7, a3);
+                        a3 = g2.fma(v8, a3);
+                    }
+                }
+                int yi = yr + s * L;
+                a0.max(lo).min(hi).intoArray(y, yi);
+                a1.max(lo).min(hi).intoArray(y, yi + L);
+                a2.max(lo).min(hi).intoArray(y, yi + 2 * L);
+                a3.max(lo).min(hi).intoArray(y, yi + 3 * L);
+            }
         }
     }
 
