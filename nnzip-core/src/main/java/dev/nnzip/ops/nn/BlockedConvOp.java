@@ -81,7 +81,7 @@ final class BlockedConvOp implements OpKernel {
         }
         int[] ys = BlockedLayout.blockedShape(g.outputShape(), block);
         float[] packedBias = bias(bd, outChannels, block, ctx);
-        Tensor y = ctx.zeros(x.dtype(), ys);
+        Tensor y = ctx.uninitialized(x.dtype(), ys);
         if (plainInput) {
             if (!PlainInputConv.supports(g) || sum != null) {
                 throw new IllegalArgumentException(name + ": a plain input needs a group-1 2-D convolution, got " + g);

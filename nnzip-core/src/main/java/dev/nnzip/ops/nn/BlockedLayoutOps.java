@@ -33,7 +33,7 @@ final class BlockedLayoutOps {
                 throw new IllegalArgumentException("ReorderToBlocked: X must be [N, C, D1..Dn], got "
                         + Arrays.toString(xs));
             }
-            Tensor y = ctx.zeros(x.dtype(), BlockedLayout.blockedShape(xs, block));
+            Tensor y = ctx.uninitialized(x.dtype(), BlockedLayout.blockedShape(xs, block));
             Reorder.toBlocked(xd, xs[0], xs[1], plane(xs, 2, xs.length), block, y.floats(), ctx.parallel());
             return new Tensor[] {y};
         };
@@ -44,7 +44,7 @@ final class BlockedLayoutOps {
         return (inputs, ctx) -> {
             Tensor x = Operands.require(inputs[0], "ReorderFromBlocked", "X");
             int[] xs = blocked(x, channels, "ReorderFromBlocked");
-            Tensor y = ctx.zeros(x.dtype(), BlockedLayout.plainShape(xs, channels));
+            Tensor y = ctx.uninitialized(x.dtype(), BlockedLayout.plainShape(xs, channels));
             Reorder.fromBlocked(x.floats(), xs[0], channels, plane(xs, 2, xs.length - 1), xs[xs.length - 1],
                     y.floats(), ctx.parallel());
             return new Tensor[] {y};
@@ -60,7 +60,7 @@ final class BlockedLayoutOps {
             Arrays.fill(ys, 1);
             ys[0] = xs[0];
             ys[1] = channels;
-            Tensor y = ctx.zeros(x.dtype(), ys);
+            Tensor y = ctx.uninitialized(x.dtype(), ys);
             BlockedPooling.globalAverage(x.floats(), xs[0], channels, plane(xs, 2, xs.length - 1),
                     xs[xs.length - 1], y.floats(), ctx.parallel());
             return new Tensor[] {y};
