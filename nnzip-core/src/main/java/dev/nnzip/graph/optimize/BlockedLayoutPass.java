@@ -67,6 +67,8 @@ final class BlockedLayoutPass implements GraphPass {
         Arrays.fill(kind, Kind.NONE);
         Map<String, Integer> channels = new HashMap<>(); // value → channels, for outputs of eligible nodes
         Map<String, Integer> known = new HashMap<>(); // value → channels, for outputs of any 2-D convolution
+        // value → the value it certainly has the shape of (through shape-preserving nodes), for the Sum fusion
+        Map<String, String> sameShape = new HashMap<>();
         int[] parent = new int[count];
         for (int i = 0; i < count; i++) {
             parent[i] = i;
@@ -83,13 +85,18 @@ final class BlockedLayoutPass implements GraphPass {
             if (conv != null) {
                 kind[i] = Kind.CONV;
                 channels.put(out, conv[1]);
+                String source = sameShape.getOrDefault(n.input(0), n.input(0));
+                sameShape.put(out, keepsShape(n, index.constantShape(n.input(1))) ? source : out);
                 join(parent, i, index.producerOf(n.input(0)), channels.containsKey(n.input(0)));
             } else if (isStem(index, n, block) && !channels.containsKey(n.input(0))) {
                 kind[i] = Kind.STEM;
                 channels.put(out, index.constantShape(n.input(1))[0]);
+                sameShape.put(out, out);
             } else if (Ops.is(n, "Add") && n.inputs().size() == 2 && addChannels(channels, known, n) > 0) {
                 kind[i] = Kind.ADD;
                 channels.put(out, addChannels(channels, known, n));
+                String a = sameShape.getOrDefault(n.input(0), n.input(0));
+                sameShape.put(out, a.equals(sameShape.getOrDefault(n.input(1), n.input(1))) ? a : out);
                 join(parent, i, index.producerOf(n.input(0)), channels.containsKey(n.input(0)));
                 join(parent, i, index.producerOf(n.input(1)), channels.containsKey(n.input(1)));
             } else if (Ops.is(n, "GlobalAveragePool") && channels.containsKey(n.input(0))) {
@@ -113,7 +120,7 @@ final class BlockedLayoutPass implements GraphPass {
             return graph;
         }
         Set<String> plainReads = plainReads(graph, kind, keep);
-        Map<Integer, Integer> sums = sumFusions(index, nodes, kind, keep, plainReads);
+        Map<Integer, Integer> sums = sumFusions(index, nodes, kind, keep, plainReads, sameShape);
         Set<Integer> fusedConvs = new HashSet<>(sums.values());
 
         Rewrite rw = new Rewrite(index);
@@ -189,6 +196,35 @@ final class BlockedLayoutPass implements GraphPass {
         return ws.length == 4 ? ws[0] : 0;
     }
 
+    /**
+     * True when a blocked-eligible convolution's output has its input's shape apart from channels: pointwise, or
+     * depthwise with stride 1 and padding that keeps the size ({@code (k − 1)·dilation} per axis, or SAME).
+     */
+    private static boolean keepsShape(Node n, int[] ws) {
+        Attributes a = n.attributes();
+        if (!all(a.getInts("strides", null), 1)) {
+            return false;
+        }
+        String autoPad = a.getString("auto_pad", "NOTSET");
+        if (autoPad.startsWith("SAME")) {
+            return true;
+        }
+        if (autoPad.equals("VALID")) {
+            return ws[2] == 1 && ws[3] == 1;
+        }
+        long[] pads = a.getInts("pads", new long[4]);
+        long[] dil = a.getInts("dilations", new long[] {1, 1});
+        if (pads.length != 4 || dil.length != 2) {
+            return false;
+        }
+        for (int ax = 0; ax < 2; ax++) {
+            if (pads[ax] + pads[ax + 2] != (ws[2 + ax] - 1) * dil[ax]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** How many leading inputs of a kept node are read in blocked form. */
     private static int dataInputs(Kind kind) {
         return switch (kind) {
@@ -262,10 +298,11 @@ final class BlockedLayoutPass implements GraphPass {
 
     /**
      * Add node → the pointwise convolution fused into it as its Sum: a kept pointwise conv without activation whose
-     * output only the Add reads, the Add's other input being blocked too.
+     * output only the Add reads, the Add's other operand certainly of the same shape (both derived from one value
+     * through shape-preserving nodes), so the Add does not broadcast.
      */
     private static Map<Integer, Integer> sumFusions(GraphIndex index, List<Node> nodes, Kind[] kind, boolean[] keep,
-                                                    Set<String> plainReads) {
+                                                    Set<String> plainReads, Map<String, String> sameShape) {
         Map<Integer, Integer> sums = new HashMap<>();
         for (int i = 0; i < nodes.size(); i++) {
             if (!keep[i] || kind[i] != Kind.ADD) {
@@ -280,6 +317,10 @@ final class BlockedLayoutPass implements GraphPass {
                     continue;
                 }
                 Node conv = nodes.get(p);
+                String other = add.input(1 - k);
+                if (!sameShape.getOrDefault(v, v).equals(sameShape.getOrDefault(other, other))) {
+                    continue; // the Add may broadcast: a Sum must have the output's shape
+                }
                 boolean pointwise = conv.attributes().getInt("group", 1) == 1;
                 if (pointwise && !conv.attributes().has(ActivationAttributes.ACTIVATION)) {
                     sums.put(i, p);

@@ -312,6 +312,24 @@ class GraphOptimizerTest {
     }
 
     @Test
+    void anAddThatMayBroadcastIsNotFusedAsASum() {
+        // The projection's output [1, 24, 5, 5] is added to a [1, 24, 1, 1] map (a pooled branch): the Add broadcasts,
+        // so it stays an Add (of blocked operands) rather than becoming the convolution's Sum.
+        G g = new G().input("x", 1, 24, 5, 5).weight("w1", 24, 24, 1, 1).weight("w2", 24, 24, 1, 1)
+                .weight("w3", 24, 24, 3, 3);
+        g.node("Conv", List.of("x", "w1"), "a");
+        g.node("Conv", List.of("a", "w3"), "pooled", ints("kernel_shape", 3, 3), ints("strides", 3, 3));
+        g.node("Conv", List.of("a", "w2"), "b");
+        g.node("Add", List.of("b", "pooled"), "s");
+        g.node("GlobalAveragePool", List.of("s"), "y");
+        g.output("y");
+        Graph original = g.build();
+        Graph optimized = GraphOptimizer.all().optimize(original);
+        assertThat(ops(optimized)).contains("Add", "dev.nnzip.BlockedGlobalAveragePool");
+        assertEquivalent(original, optimized, g.feeds);
+    }
+
+    @Test
     void aLoneConvolutionStaysPlain() {
         G g = new G().input("x", 1, 8, 5, 5).weight("w", 16, 8, 1, 1);
         g.node("Conv", List.of("x", "w"), "c");
