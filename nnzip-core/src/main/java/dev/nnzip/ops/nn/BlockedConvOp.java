@@ -71,8 +71,13 @@ final class BlockedConvOp implements OpKernel {
             throw new IllegalArgumentException(name + ": W " + Arrays.toString(ws) + " with group " + group
                     + " does not fit X " + Arrays.toString(xs) + (plainInput ? " (block " + block + ")" : ""));
         }
-        ConvGeometry g = window.forward(new int[] {xs[0], channels, xs[2], xs[3]}, ws[0], group,
-                new int[] {ws[2], ws[3]});
+        int[] kernel = {ws[2], ws[3]};
+        if (window.kernelShape() != null
+                && !Arrays.equals(WindowAttributes.perAxis("kernel_shape", window.kernelShape(), 2, 1), kernel)) {
+            throw new IllegalArgumentException(name + ": kernel_shape " + Arrays.toString(window.kernelShape())
+                    + " does not match W " + Arrays.toString(ws));
+        }
+        ConvGeometry g = window.forward(new int[] {xs[0], channels, xs[2], xs[3]}, ws[0], group, kernel);
         int outChannels = ws[0];
         float[] bd = b == null ? null : Operands.floats(b, name, "B");
         if (bd != null && bd.length != outChannels) {
