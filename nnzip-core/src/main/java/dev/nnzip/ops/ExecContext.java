@@ -74,6 +74,17 @@ public final class ExecContext {
         return pool.zeros(n);
     }
 
+    /**
+     * An output tensor whose contents are unspecified (possibly a recycled activation array, not zeroed), for a kernel
+     * that writes every element; a non-float one is a zeroed new tensor. Call from the node's thread, as {@link #zeros}.
+     */
+    public Tensor uninitialized(DType dtype, int... shape) {
+        if (dtype != DType.FLOAT) {
+            return Tensor.zeros(dtype, shape);
+        }
+        return Tensor.wrap(DType.FLOAT, shape, pool.uninitialized(Shapes.size(shape)));
+    }
+
     /** A single-threaded context, for tests and tools. */
     public static ExecContext sequential() {
         return new ExecContext(Parallel.sequential());

@@ -9,7 +9,9 @@ import java.util.List;
  *   <li>{@link BatchNormFolding}: Conv → BatchNormalization becomes one Conv with folded weights;</li>
  *   <li>{@link BiasFolding}: Conv/Gemm/MatMul → Add(constant) puts the constant in the product's bias;</li>
  *   <li>{@link ActivationFusion}: Conv/Gemm/MatMul → Relu/LeakyRelu/Clip/Sigmoid/HardSwish becomes one
- *       {@code dev.nnzip.Fused*} node applying the activation in the kernel's epilogue.</li>
+ *       {@code dev.nnzip.Fused*} node applying the activation in the kernel's epilogue;</li>
+ *   <li>{@link BlockedLayoutPass}: regions of pointwise and depthwise convolutions (with their Adds and a closing
+ *       GlobalAveragePool) run in the channel-blocked NCHWc layout, with reorders at the region's edges.</li>
  * </ol>
  * Every rewrite is exact up to float rounding and only removes values that nothing else reads. {@code
  * -Dnnzip.graph.optimize=false} turns the optimizer off (to compare against the graph as written).
@@ -31,7 +33,8 @@ public final class GraphOptimizer {
 
     /** All passes, regardless of the system property. */
     public static GraphOptimizer all() {
-        return new GraphOptimizer(List.of(new BatchNormFolding(), new BiasFolding(), new ActivationFusion()));
+        return new GraphOptimizer(List.of(new BatchNormFolding(), new BiasFolding(), new ActivationFusion(),
+                new BlockedLayoutPass(dev.nnzip.kernels.blocked.BlockedLayout.preferredBlock())));
     }
 
     /** The identity. */

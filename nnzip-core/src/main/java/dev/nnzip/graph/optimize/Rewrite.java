@@ -20,7 +20,7 @@ import java.util.Set;
  */
 final class Rewrite {
     private final GraphIndex index;
-    private final Map<Integer, Node> replaced = new HashMap<>();
+    private final Map<Integer, List<Node>> replaced = new HashMap<>();
     private final Set<Integer> removed = new HashSet<>();
     private final Map<String, Weight> added = new LinkedHashMap<>();
 
@@ -40,10 +40,19 @@ final class Rewrite {
 
     /** Replaces the pattern {@code nodes} (first node first) by {@code fused}. */
     void fuse(Node fused, int... nodes) {
-        replaced.put(nodes[0], fused);
+        replaced.put(nodes[0], List.of(fused));
         for (int i = 1; i < nodes.length; i++) {
             removed.add(nodes[i]);
         }
+    }
+
+    /**
+     * Replaces node {@code node} by {@code nodes}, in order (none: the node disappears). The caller keeps the graph
+     * topologically ordered: each new node's inputs must be produced before {@code node}'s position or by an
+     * earlier node of the list.
+     */
+    void expand(int node, List<Node> nodes) {
+        replaced.put(node, List.copyOf(nodes));
     }
 
     /** Adds a weight under a fresh name derived from {@code base}; returns the name. */
@@ -74,7 +83,7 @@ final class Rewrite {
             if (removed.contains(i)) {
                 continue;
             }
-            nodes.add(replaced.getOrDefault(i, g.nodes().get(i)));
+            nodes.addAll(replaced.getOrDefault(i, List.of(g.nodes().get(i))));
         }
         Set<String> read = new HashSet<>();
         for (Node n : nodes) {

@@ -4,7 +4,7 @@ import dev.nnzip.ops.OpRegistry;
 
 /**
  * Registers the operators of the {@code ops.nn} family: the matrix products, convolutions and pools, plus nnzip's fused
- * forms that {@code dev.nnzip.graph.optimize.GraphOptimizer} creates (domain {@value ActivationAttributes#DOMAIN}).
+ * forms and channel-blocked (NCHWc) region operators that {@code dev.nnzip.graph.optimize.GraphOptimizer} creates (domain {@value ActivationAttributes#DOMAIN}).
  */
 public final class NnOps {
     private NnOps() {
@@ -25,5 +25,9 @@ public final class NnOps {
         r.register(d, "FusedConv", (node, opset) -> ConvOp.create(node, true));
         r.register(d, "FusedGemm", (node, opset) -> GemmOp.create(node, true));
         r.register(d, "FusedMatMul", (node, opset) -> MatMulOp.create(node, true));
+        r.register(d, "BlockedConv", (node, opset) -> BlockedConvOp.create(node));
+        r.register(d, "ReorderToBlocked", (node, opset) -> BlockedLayoutOps.toBlocked(node));
+        r.register(d, "ReorderFromBlocked", (node, opset) -> BlockedLayoutOps.fromBlocked(node));
+        r.register(d, "BlockedGlobalAveragePool", (node, opset) -> BlockedLayoutOps.globalAveragePool(node));
     }
 }

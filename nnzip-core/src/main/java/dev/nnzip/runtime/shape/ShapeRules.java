@@ -27,6 +27,7 @@ public final class ShapeRules {
         LayoutRules.register(r);
         IndexingRules.register(r);
         ResizeRule.register(r);
+        BlockedRules.register(r);
         return r;
     }
 

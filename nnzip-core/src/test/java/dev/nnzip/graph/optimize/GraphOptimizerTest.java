@@ -266,6 +266,78 @@ class GraphOptimizerTest {
         assertThat(GraphOptimizer.all().optimize(original)).isSameAs(original);
     }
 
+    /** An inverted residual block after a plain 3×3 stem, with a region value that is also a graph output. */
+    private G invertedResidual(long dwStride) {
+        G g = new G().input("x", 2, 20, 7, 6).weight("w0", 24, 20, 3, 3).weight("b0", 24).weight("w1", 40, 24, 1, 1)
+                .weight("b1", 40).weight("w2", 40, 1, 3, 3).weight("w3", 24, 40, 1, 1).weight("b3", 24)
+                .weight("zero", Tensor.of(new float[] {0f})).weight("six", Tensor.of(new float[] {6f}));
+        g.node("Conv", List.of("x", "w0", "b0"), "c0", ints("pads", 1, 1, 1, 1));
+        g.node("Relu", List.of("c0"), "r0");
+        g.node("Conv", List.of("r0", "w1", "b1"), "c1");
+        g.node("Clip", List.of("c1", "zero", "six"), "e1");
+        g.node("Conv", List.of("e1", "w2"), "c2", i("group", 40), ints("pads", 1, 2, 1, 2),
+                ints("strides", dwStride, dwStride), ints("dilations", 1, 2));
+        g.node("Relu", List.of("c2"), "d2");
+        g.node("Conv", List.of("d2", "w3", "b3"), "p3");
+        if (dwStride == 1) {
+            g.node("Add", List.of("r0", "p3"), "s");
+            g.node("GlobalAveragePool", List.of("s"), "y");
+        } else {
+            g.node("GlobalAveragePool", List.of("p3"), "y");
+        }
+        return g.output("y").output("e1");
+    }
+
+    @Test
+    void convolutionRegionRunsBlockedWithReordersAtItsEdges() {
+        G g = invertedResidual(1);
+        Graph original = g.build();
+        Graph optimized = GraphOptimizer.all().optimize(original);
+        assertThat(ops(optimized)).containsExactly("dev.nnzip.FusedConv", "dev.nnzip.ReorderToBlocked",
+                "dev.nnzip.BlockedConv", "dev.nnzip.ReorderFromBlocked", "dev.nnzip.BlockedConv",
+                "dev.nnzip.BlockedConv", "dev.nnzip.BlockedGlobalAveragePool");
+        Node projection = optimized.nodes().get(5);
+        assertThat(projection.inputs()).hasSize(4).contains("w3", "b3"); // the residual Add became its Sum input
+        assertThat(optimized.nodes().get(3).outputs()).containsExactly("e1");
+        assertEquivalent(original, optimized, g.feeds);
+    }
+
+    @Test
+    void stridedDepthwiseRegionEndsInABlockedPool() {
+        G g = invertedResidual(2);
+        Graph original = g.build();
+        Graph optimized = GraphOptimizer.all().optimize(original);
+        assertThat(ops(optimized)).contains("dev.nnzip.BlockedGlobalAveragePool").doesNotContain("Add");
+        assertEquivalent(original, optimized, g.feeds);
+    }
+
+    @Test
+    void anAddThatMayBroadcastIsNotFusedAsASum() {
+        // The projection's output [1, 24, 5, 5] is added to a [1, 24, 1, 1] map (a pooled branch): the Add broadcasts,
+        // so it stays an Add (of blocked operands) rather than becoming the convolution's Sum.
+        G g = new G().input("x", 1, 24, 5, 5).weight("w1", 24, 24, 1, 1).weight("w2", 24, 24, 1, 1)
+                .weight("w3", 24, 24, 3, 3);
+        g.node("Conv", List.of("x", "w1"), "a");
+        g.node("Conv", List.of("a", "w3"), "pooled", ints("kernel_shape", 3, 3), ints("strides", 3, 3));
+        g.node("Conv", List.of("a", "w2"), "b");
+        g.node("Add", List.of("b", "pooled"), "s");
+        g.node("GlobalAveragePool", List.of("s"), "y");
+        g.output("y");
+        Graph original = g.build();
+        Graph optimized = GraphOptimizer.all().optimize(original);
+        assertThat(ops(optimized)).contains("Add", "dev.nnzip.BlockedGlobalAveragePool");
+        assertEquivalent(original, optimized, g.feeds);
+    }
+
+    @Test
+    void aLoneConvolutionStaysPlain() {
+        G g = new G().input("x", 1, 8, 5, 5).weight("w", 16, 8, 1, 1);
+        g.node("Conv", List.of("x", "w"), "c");
+        g.node("GlobalAveragePool", List.of("c"), "y");
+        g.output("y");
+        assertThat(ops(GraphOptimizer.all().optimize(g.build()))).containsExactly("Conv", "GlobalAveragePool");
+    }
+
     @Test
     void theModelRunsTheOptimizedGraph() {
         G g = convBnRelu();
