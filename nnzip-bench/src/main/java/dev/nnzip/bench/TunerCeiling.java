@@ -58,7 +58,8 @@ final class TunerCeiling implements Callable<Integer> {
     @Option(names = "--target-ratio", required = true, description = "only combinations at least this ratio are tried")
     double targetRatio;
 
-    @Option(names = "--max-drop", defaultValue = "0.1", description = "top-1 budget in points (default ${DEFAULT-VALUE})")
+    @Option(names = "--max-drop", defaultValue = "0.1",
+            description = "top-1 budget in points (default ${DEFAULT-VALUE})")
     double maxDrop;
 
     @Option(names = "--steps-per-octave", defaultValue = "4",
@@ -119,8 +120,8 @@ final class TunerCeiling implements Callable<Integer> {
                 List<int[]> combinations = new ArrayList<>();
                 enumerate(bytes, maxBytes, 0, new int[tuned.size()], 0, combinations);
                 System.out.printf(Locale.ROOT, "%s: %d tuned tensors x %d settings; %,d combinations reach %.2fx"
-                                + " (payload <= %,d bytes, file overhead %,d bytes)%n", onnx.getFileName(), tuned.size(),
-                        space.size(), combinations.size(), targetRatio, maxBytes, overhead);
+                                + " (payload <= %,d bytes, file overhead %,d bytes)%n", onnx.getFileName(),
+                        tuned.size(), space.size(), combinations.size(), targetRatio, maxBytes, overhead);
                 combinations.sort(Comparator.comparingLong(c -> sum(bytes, c)));
                 return search(graph, tuned, space, bytes, decoded, combinations, images, trial, onnxBytes, overhead,
                         base, par);

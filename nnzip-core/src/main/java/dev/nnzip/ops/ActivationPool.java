@@ -44,14 +44,10 @@ public final class ActivationPool {
 
     /** A zero-filled array of {@code n} floats: a recycled one when one of that length is free, else a new one. */
     public float[] zeros(int n) {
-        asked.merge(n, 1, Integer::sum);
-        outstanding.merge(n, 1, Integer::sum);
-        ArrayDeque<float[]> q = free.get(n);
-        float[] a = q == null ? null : q.pollLast(); // the most recently freed: the likeliest still in cache
+        float[] a = take(n);
         if (a == null) {
             return new float[n];
         }
-        forget(a);
         Arrays.fill(a, 0f);
         return a;
     }
@@ -62,14 +58,19 @@ public final class ActivationPool {
      * convolutions.
      */
     public float[] uninitialized(int n) {
+        float[] a = take(n);
+        return a == null ? new float[n] : a;
+    }
+
+    /** Counts an array of {@code n} floats as handed out; the free one to reuse (the most recently freed), or null. */
+    private float[] take(int n) {
         asked.merge(n, 1, Integer::sum);
         outstanding.merge(n, 1, Integer::sum);
         ArrayDeque<float[]> q = free.get(n);
-        float[] a = q == null ? null : q.pollLast();
-        if (a == null) {
-            return new float[n];
+        float[] a = q == null ? null : q.pollLast(); // the most recently freed: the likeliest still in cache
+        if (a != null) {
+            forget(a);
         }
-        forget(a);
         return a;
     }
 

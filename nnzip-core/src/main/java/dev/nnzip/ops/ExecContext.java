@@ -76,7 +76,8 @@ public final class ExecContext {
 
     /**
      * An output tensor whose contents are unspecified (possibly a recycled activation array, not zeroed), for a kernel
-     * that writes every element; a non-float one is a zeroed new tensor. Call from the node's thread, as {@link #zeros}.
+     * that writes every element; a non-float one is a zeroed new tensor. Call from the node's thread, as
+     * {@link #zeros}.
      */
     public Tensor uninitialized(DType dtype, int... shape) {
         if (dtype != DType.FLOAT) {

@@ -147,7 +147,9 @@ final class BlockedLayoutPass implements GraphPass {
             }
             String plainOut = n.outputs().get(0);
             String blockedOut = kind[i] == Kind.POOL ? plainOut : fresh(index, plainOut + "_blocked", names);
-            blocked.put(plainOut, blockedOut);
+            if (kind[i] != Kind.POOL) { // the pool writes its plain output: a region reading it needs a reorder
+                blocked.put(plainOut, blockedOut);
+            }
             if (fusedConvs.contains(i)) {
                 rw.expand(i, out); // the convolution moves to its Add's place
                 continue;

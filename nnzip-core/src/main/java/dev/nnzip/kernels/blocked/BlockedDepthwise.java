@@ -43,7 +43,9 @@ public final class BlockedDepthwise {
         return p;
     }
 
-    /** Runs the convolution; {@code w} from {@link #packFilters}, {@code bias} from {@link BlockedPointwise#packBias}. */
+    /**
+     * Runs the convolution; {@code w} from {@link #packFilters}, {@code bias} from {@link BlockedPointwise#packBias}.
+     */
     public static void forward(ConvGeometry g, float[] x, float[] w, float[] bias, Activation act, float[] y,
                                int block, Parallel par) {
         forward(g, x, w, bias, act, y, block, par, BlockedLayout.vectorFits(block));

@@ -16,8 +16,8 @@ import java.util.Arrays;
  * nnzip's {@code BlockedConv}: a Conv (or FusedConv, same attributes) whose X and Y are channel-blocked tensors
  * {@code [N, ceil(C/B), H, W, B]} (see {@code dev.nnzip.kernels.blocked}), created by the graph optimizer's blocked
  * layout pass for a 1×1 stride-1 unpadded convolution or a depthwise one; or a dense convolution whose X is a plain
- * {@code [N, C, H, W]} of few channels (a stem) writing a blocked Y of attribute {@code block}. W and B are the ONNX Conv's own inputs,
- * repacked into the blocked kernels' layout and kept across runs while W is the same weight array (as
+ * {@code [N, C, H, W]} of few channels (a stem) writing a blocked Y of attribute {@code block}. W and B are the ONNX
+ * Conv's own inputs, repacked into the blocked kernels' layout and kept across runs while W is the same weight array (as
  * {@link ConvOp} keeps its packed filters), so lazily decoded weights (layerwise/prefetch memory modes) are simply
  * packed again when they arrive as a new array. Optional input 3, {@code Sum}, is a residual of Y's shape added
  * before the activation (an Add fused into a pointwise convolution).

@@ -4,7 +4,8 @@ import dev.nnzip.ops.OpRegistry;
 
 /**
  * Registers the operators of the {@code ops.nn} family: the matrix products, convolutions and pools, plus nnzip's fused
- * forms and channel-blocked (NCHWc) region operators that {@code dev.nnzip.graph.optimize.GraphOptimizer} creates (domain {@value ActivationAttributes#DOMAIN}).
+ * forms and channel-blocked (NCHWc) region operators that {@code dev.nnzip.graph.optimize.GraphOptimizer} creates
+ * (domain {@value ActivationAttributes#DOMAIN}).
  */
 public final class NnOps {
     private NnOps() {

@@ -330,6 +330,29 @@ class GraphOptimizerTest {
     }
 
     @Test
+    void aRegionReadingAPooledMapReordersIt() {
+        // Squeeze-and-excitation (PP-OCR's classifier): a region ends in a pool, whose output is plain, and the two
+        // 1×1 convolutions of the excitation read it: they form a region of their own that must reorder its input.
+        G g = new G().input("x", 1, 8, 4, 4).weight("w1", 8, 8, 1, 1).weight("w2", 8, 1, 3, 3)
+                .weight("w3", 2, 8, 1, 1).weight("b3", 2).weight("w4", 8, 2, 1, 1).weight("b4", 8);
+        g.node("Conv", List.of("x", "w1"), "a");
+        g.node("Conv", List.of("a", "w2"), "d", i("group", 8), ints("pads", 1, 1, 1, 1));
+        g.node("GlobalAveragePool", List.of("d"), "p");
+        g.node("Conv", List.of("p", "w3", "b3"), "s1");
+        g.node("Relu", List.of("s1"), "r");
+        g.node("Conv", List.of("r", "w4", "b4"), "s2");
+        g.node("Sigmoid", List.of("s2"), "e");
+        g.node("Add", List.of("x", "e"), "y"); // (a Mul in the real block; Add is what the reference runs)
+        g.output("y");
+        Graph original = g.build();
+        Graph optimized = GraphOptimizer.all().optimize(original);
+        assertThat(ops(optimized)).containsSubsequence("dev.nnzip.BlockedGlobalAveragePool",
+                "dev.nnzip.ReorderToBlocked", "dev.nnzip.BlockedConv", "dev.nnzip.BlockedConv",
+                "dev.nnzip.ReorderFromBlocked");
+        assertEquivalent(original, optimized, g.feeds);
+    }
+
+    @Test
     void aLoneConvolutionStaysPlain() {
         G g = new G().input("x", 1, 8, 5, 5).weight("w", 16, 8, 1, 1);
         g.node("Conv", List.of("x", "w"), "c");
