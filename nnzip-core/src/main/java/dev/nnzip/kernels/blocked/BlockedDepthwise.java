@@ -33,14 +33,7 @@ public final class BlockedDepthwise {
 
     /** Filters {@code w [C, 1, kh, kw]} as {@code [ceil(C/B), kh·kw, B]}, padding zero. */
     public static float[] packFilters(float[] w, int channels, int kernelSize, int block) {
-        int blocks = BlockedLayout.blocks(channels, block);
-        float[] p = new float[blocks * kernelSize * block];
-        for (int c = 0; c < channels; c++) {
-            for (int t = 0; t < kernelSize; t++) {
-                p[((c / block) * kernelSize + t) * block + c % block] = w[c * kernelSize + t];
-            }
-        }
-        return p;
+        return BlockedLayout.packByOutputBlock(w, channels, kernelSize, block);
     }
 
     /**

@@ -32,6 +32,20 @@ public final class BlockedLayout {
         return (channels + block - 1) / block;
     }
 
+    /**
+     * Filters of {@code outChannels} rows of {@code perFilter} values each, as {@code [ceil(M/B), perFilter, B]}: one
+     * vector per (block, filter position) holding the block's B output channels, padding zero.
+     */
+    static float[] packByOutputBlock(float[] w, int outChannels, int perFilter, int block) {
+        float[] p = new float[blocks(outChannels, block) * perFilter * block];
+        for (int m = 0; m < outChannels; m++) {
+            for (int k = 0; k < perFilter; k++) {
+                p[((m / block) * perFilter + k) * block + m % block] = w[m * perFilter + k];
+            }
+        }
+        return p;
+    }
+
     /** {@code [N, C, d...]} → {@code [N, ceil(C/B), d..., B]}. */
     public static int[] blockedShape(int[] nchw, int block) {
         int[] s = new int[nchw.length + 1];

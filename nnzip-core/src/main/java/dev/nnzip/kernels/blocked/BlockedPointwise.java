@@ -24,16 +24,7 @@ public final class BlockedPointwise {
 
     /** Filters {@code w [M, C]} (a 1×1 conv's {@code [M, C, 1, 1]}) as {@code [ceil(M/B), C, B]}, padding zero. */
     public static float[] packFilters(float[] w, int outChannels, int inChannels, int block) {
-        int blocks = BlockedLayout.blocks(outChannels, block);
-        float[] p = new float[blocks * inChannels * block];
-        for (int m = 0; m < outChannels; m++) {
-            int ob = m / block;
-            int lane = m % block;
-            for (int c = 0; c < inChannels; c++) {
-                p[(ob * inChannels + c) * block + lane] = w[m * inChannels + c];
-            }
-        }
-        return p;
+        return BlockedLayout.packByOutputBlock(w, outChannels, inChannels, block);
     }
 
     /** A bias of {@code channels} values (or none: zeros) padded to whole blocks. */

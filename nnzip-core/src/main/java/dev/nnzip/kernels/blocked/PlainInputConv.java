@@ -26,15 +26,7 @@ public final class PlainInputConv {
 
     /** Filters {@code w [M, C, kh, kw]} as {@code [ceil(M/B), C, kh·kw, B]}, padding zero. */
     public static float[] packFilters(float[] w, int outChannels, int inChannels, int kernelSize, int block) {
-        int blocks = BlockedLayout.blocks(outChannels, block);
-        int perFilter = inChannels * kernelSize;
-        float[] p = new float[blocks * perFilter * block];
-        for (int m = 0; m < outChannels; m++) {
-            for (int k = 0; k < perFilter; k++) {
-                p[((m / block) * perFilter + k) * block + m % block] = w[m * perFilter + k];
-            }
-        }
-        return p;
+        return BlockedLayout.packByOutputBlock(w, outChannels, inChannels * kernelSize, block);
     }
 
     /**
