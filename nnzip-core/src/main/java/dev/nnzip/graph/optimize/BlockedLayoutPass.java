@@ -22,9 +22,10 @@ import java.util.Set;
  * few vectors while B channels of a pixel fill one exactly (see {@code dev.nnzip.kernels.blocked}).
  *
  * <p>Eligible nodes, by operator and attributes only: a Conv/FusedConv with a constant float 4-D filter that is
- * pointwise (1×1, group 1, stride 1, no padding) or depthwise (group = output channels, one input channel per group),
- * or a dense one with fewer input channels than a block, which reads its input plain and so starts a region without a
- * reorder (a network's stem, as ONNX Runtime's NCHWc convolution with NCHW input);
+ * pointwise (1×1, group 1, stride 1, no padding), depthwise (group = output channels, one input channel per group) or
+ * dense (group 1, at least a block of input channels: a VGG's 3 × 3 layers), or a dense one with fewer input channels
+ * than a block, which reads its input plain and so starts a region without a reorder (a network's stem, as ONNX
+ * Runtime's NCHWc convolution with NCHW input);
  * an Add whose two inputs are blocked values of the same channel count (blocked tensors of equal channel count
  * broadcast exactly as the plain ones do); a GlobalAveragePool of a blocked value, which writes the plain result and so
  * ends the region without a reorder. Connected eligible nodes form a region; a region is rewritten only when it holds
@@ -81,7 +82,7 @@ final class BlockedLayoutPass implements GraphPass {
             if (plainConv > 0) {
                 known.put(out, plainConv);
             }
-            int[] conv = convChannels(index, n);
+            int[] conv = convChannels(index, n, block);
             if (conv != null) {
                 kind[i] = Kind.CONV;
                 channels.put(out, conv[1]);
@@ -254,7 +255,7 @@ final class BlockedLayoutPass implements GraphPass {
      * {@code [C, M]} for a Conv/FusedConv this pass can run blocked, else null: a constant float filter
      * {@code [M, C/group, kh, kw]}, pointwise or depthwise.
      */
-    private static int[] convChannels(GraphIndex index, Node n) {
+    private static int[] convChannels(GraphIndex index, Node n, int block) {
         if (!(Ops.is(n, "Conv") || Ops.isPrivate(n, "FusedConv")) || n.inputs().size() < 2) {
             return null;
         }
@@ -266,13 +267,18 @@ final class BlockedLayoutPass implements GraphPass {
         if (ws.length != 4) {
             return null;
         }
-        Attributes a = n.attributes();
-        long group = a.getInt("group", 1);
-        boolean pointwise = group == 1 && ws[2] == 1 && ws[3] == 1 && all(a.getInts("strides", null), 1)
-                && all(a.getInts("pads", null), 0)
-                && !a.getString("auto_pad", "NOTSET").startsWith("SAME");
+        long group = n.attributes().getInt("group", 1);
         boolean depthwise = group > 1 && group == ws[0] && ws[1] == 1;
-        return pointwise || depthwise ? new int[] {(int) (ws[1] * group), ws[0]} : null;
+        // Dense: group 1 with at least a block of input channels (fewer: a stem, which reads its input plain).
+        boolean dense = group == 1 && ws[1] >= block;
+        return isPointwise(n, ws) || depthwise || dense ? new int[] {(int) (ws[1] * group), ws[0]} : null;
+    }
+
+    /** A 1×1, stride-1, unpadded convolution of group 1 with filter shape {@code ws}. */
+    private static boolean isPointwise(Node n, int[] ws) {
+        Attributes a = n.attributes();
+        return a.getInt("group", 1) == 1 && ws[2] == 1 && ws[3] == 1 && all(a.getInts("strides", null), 1)
+                && all(a.getInts("pads", null), 0) && !a.getString("auto_pad", "NOTSET").startsWith("SAME");
     }
 
     /** True when {@code v} is absent or every entry is {@code value}. */
@@ -323,7 +329,7 @@ final class BlockedLayoutPass implements GraphPass {
                 if (!sameShape.getOrDefault(v, v).equals(sameShape.getOrDefault(other, other))) {
                     continue; // the Add may broadcast: a Sum must have the output's shape
                 }
-                boolean pointwise = conv.attributes().getInt("group", 1) == 1;
+                boolean pointwise = isPointwise(conv, index.constantShape(conv.input(1)));
                 if (pointwise && !conv.attributes().has(ActivationAttributes.ACTIVATION)) {
                     sums.put(i, p);
                     break;

@@ -3,6 +3,7 @@ package dev.nnzip.ops.nn;
 import dev.nnzip.graph.Node;
 import dev.nnzip.kernels.Activation;
 import dev.nnzip.kernels.ConvGeometry;
+import dev.nnzip.kernels.blocked.BlockedDenseConv;
 import dev.nnzip.kernels.blocked.BlockedDepthwise;
 import dev.nnzip.kernels.blocked.BlockedLayout;
 import dev.nnzip.kernels.blocked.BlockedPointwise;
@@ -111,9 +112,13 @@ final class BlockedConvOp implements OpKernel {
             float[] packed = packed(ctx, wd, ws, block, () -> BlockedDepthwise.packFilters(wd, channels,
                     g.kernelSize(), block));
             BlockedDepthwise.forward(g, xd, packed, packedBias, activation, y.floats(), block, ctx.parallel());
+        } else if (BlockedDenseConv.supports(g) && sum == null) {
+            float[] packed = packed(ctx, wd, ws, block, () -> BlockedDenseConv.packFilters(wd, outChannels, channels,
+                    g.kernelSize(), block));
+            BlockedDenseConv.forward(g, xd, packed, packedBias, activation, y.floats(), block, ctx.parallel());
         } else {
-            throw new IllegalArgumentException(name + ": only pointwise (1x1, stride 1, no padding, group 1) and "
-                    + "depthwise convolutions run blocked (a Sum only with pointwise); got " + g);
+            throw new IllegalArgumentException(name + ": only 2-D convolutions of group 1 or depthwise ones run blocked"
+                    + " (a Sum only with a pointwise one); got " + g);
         }
         return new Tensor[] {y};
     }

@@ -169,6 +169,53 @@ class BlockedKernelsDifferentialTest {
     }
 
     @Test
+    void denseConvMatchesPlainConvolution() {
+        Random r = new Random(16);
+        for (int t = 0; t < 80; t++) {
+            int n = 1 + r.nextInt(2);
+            int c = 1 + r.nextInt(40);
+            int m = 1 + r.nextInt(40);
+            int h = 1 + r.nextInt(16);
+            int wd = 1 + r.nextInt(16);
+            int kh = 1 + r.nextInt(4);
+            int kw = 1 + r.nextInt(4);
+            int sh = 1 + r.nextInt(2);
+            int sw = 1 + r.nextInt(2);
+            int dh = t % 5 == 0 ? 2 : 1;
+            int dw = t % 7 == 0 ? 2 : 1;
+            int[] pb = {r.nextInt(kh), r.nextInt(kw)};
+            int[] pe = {r.nextInt(kh), r.nextInt(kw)};
+            int oh = ConvGeometry.convOutput(h, kh, sh, dh, pb[0], pe[0]);
+            int ow = ConvGeometry.convOutput(wd, kw, sw, dw, pb[1], pe[1]);
+            if (oh < 1 || ow < 1) {
+                continue;
+            }
+            ConvGeometry g = ConvGeometry.of(n, c, m, 1, new int[] {h, wd}, new int[] {kh, kw},
+                    new int[] {sh, sw}, new int[] {dh, dw}, pb, pe, new int[] {oh, ow});
+            Activation act = ACTS[r.nextInt(ACTS.length)];
+            float[] x = random(r, n * c * h * wd);
+            float[] w = random(r, m * c * kh * kw);
+            float[] bias = r.nextBoolean() ? random(r, m) : null;
+            float[] expect = new float[n * m * oh * ow];
+            Convolution.forward(g, x, w, bias, act, expect, Parallel.sequential());
+            for (int b : blocks()) {
+                float[] xb = toBlocked(x, n, c, h * wd, b);
+                for (boolean vector : vectorModes(b)) {
+                    for (Parallel par : new Parallel[] {Parallel.sequential(), two}) {
+                        float[] yb = new float[n * BlockedLayout.blocks(m, b) * oh * ow * b];
+                        Arrays.fill(yb, Float.NaN); // every output must be written
+                        BlockedDenseConv.forward(g, xb, BlockedDenseConv.packFilters(w, m, c, kh * kw, b),
+                                BlockedPointwise.packBias(bias, m, b), act, yb, b, par, vector);
+                        float[] y = new float[expect.length];
+                        Reorder.fromBlocked(yb, n, m, oh * ow, b, y, Parallel.sequential());
+                        assertClose(y, expect, "dense conv " + g + " block " + b + " vector " + vector);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void globalAverageMatchesPlainMean() {
         Random r = new Random(13);
         for (int t = 0; t < 60; t++) {
