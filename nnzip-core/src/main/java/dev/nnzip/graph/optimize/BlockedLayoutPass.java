@@ -253,7 +253,7 @@ final class BlockedLayoutPass implements GraphPass {
 
     /**
      * {@code [C, M]} for a Conv/FusedConv this pass can run blocked, else null: a constant float filter
-     * {@code [M, C/group, kh, kw]}, pointwise or depthwise.
+     * {@code [M, C/group, kh, kw]}, pointwise, depthwise or dense with at least {@code block} input channels.
      */
     private static int[] convChannels(GraphIndex index, Node n, int block) {
         if (!(Ops.is(n, "Conv") || Ops.isPrivate(n, "FusedConv")) || n.inputs().size() < 2) {
