@@ -127,26 +127,19 @@ class BlockedKernelsDifferentialTest {
     void plainInputConvMatchesPlainConvolution() {
         Random r = new Random(15);
         for (int t = 0; t < 80; t++) {
-            int n = 1 + r.nextInt(2);
-            int c = 1 + r.nextInt(4);
-            int m = 1 + r.nextInt(40);
-            int h = 1 + r.nextInt(14);
-            int wd = 1 + r.nextInt(14);
-            int kh = 1 + r.nextInt(4);
-            int kw = 1 + r.nextInt(4);
-            int sh = 1 + r.nextInt(2);
-            int sw = 1 + r.nextInt(2);
-            int dh = t % 5 == 0 ? 2 : 1;
-            int dw = t % 7 == 0 ? 2 : 1;
-            int[] pb = {r.nextInt(kh), r.nextInt(kw)};
-            int[] pe = {r.nextInt(kh), r.nextInt(kw)};
-            int oh = ConvGeometry.convOutput(h, kh, sh, dh, pb[0], pe[0]);
-            int ow = ConvGeometry.convOutput(wd, kw, sw, dw, pb[1], pe[1]);
-            if (oh < 1 || ow < 1) {
+            ConvGeometry g = denseGeometry(r, t, 4, 14);
+            if (g == null) {
                 continue;
             }
-            ConvGeometry g = ConvGeometry.of(n, c, m, 1, new int[] {h, wd}, new int[] {kh, kw},
-                    new int[] {sh, sw}, new int[] {dh, dw}, pb, pe, new int[] {oh, ow});
+            int n = g.batch();
+            int c = g.inChannels();
+            int m = g.outChannels();
+            int h = g.in()[1];
+            int wd = g.in()[2];
+            int kh = g.kernel()[1];
+            int kw = g.kernel()[2];
+            int oh = g.out()[1];
+            int ow = g.out()[2];
             Activation act = ACTS[r.nextInt(ACTS.length)];
             float[] x = random(r, n * c * h * wd);
             float[] w = random(r, m * c * kh * kw);
@@ -172,26 +165,19 @@ class BlockedKernelsDifferentialTest {
     void denseConvMatchesPlainConvolution() {
         Random r = new Random(16);
         for (int t = 0; t < 80; t++) {
-            int n = 1 + r.nextInt(2);
-            int c = 1 + r.nextInt(40);
-            int m = 1 + r.nextInt(40);
-            int h = 1 + r.nextInt(16);
-            int wd = 1 + r.nextInt(16);
-            int kh = 1 + r.nextInt(4);
-            int kw = 1 + r.nextInt(4);
-            int sh = 1 + r.nextInt(2);
-            int sw = 1 + r.nextInt(2);
-            int dh = t % 5 == 0 ? 2 : 1;
-            int dw = t % 7 == 0 ? 2 : 1;
-            int[] pb = {r.nextInt(kh), r.nextInt(kw)};
-            int[] pe = {r.nextInt(kh), r.nextInt(kw)};
-            int oh = ConvGeometry.convOutput(h, kh, sh, dh, pb[0], pe[0]);
-            int ow = ConvGeometry.convOutput(wd, kw, sw, dw, pb[1], pe[1]);
-            if (oh < 1 || ow < 1) {
+            ConvGeometry g = denseGeometry(r, t, 40, 16);
+            if (g == null) {
                 continue;
             }
-            ConvGeometry g = ConvGeometry.of(n, c, m, 1, new int[] {h, wd}, new int[] {kh, kw},
-                    new int[] {sh, sw}, new int[] {dh, dw}, pb, pe, new int[] {oh, ow});
+            int n = g.batch();
+            int c = g.inChannels();
+            int m = g.outChannels();
+            int h = g.in()[1];
+            int wd = g.in()[2];
+            int kh = g.kernel()[1];
+            int kw = g.kernel()[2];
+            int oh = g.out()[1];
+            int ow = g.out()[2];
             Activation act = ACTS[r.nextInt(ACTS.length)];
             float[] x = random(r, n * c * h * wd);
             float[] w = random(r, m * c * kh * kw);
@@ -252,6 +238,33 @@ class BlockedKernelsDifferentialTest {
         float[] back = new float[x.length];
         Reorder.fromBlocked(xb, 2, 5, 3, 4, back, two);
         assertThat(back).containsExactly(x);
+    }
+
+    /**
+     * A random group-1 2-D convolution of up to {@code maxChannels} input channels on maps up to {@code maxSide}:
+     * kernels 1–4, strides 1–2, dilation 2 on some trials, asymmetric pads; null when no output pixel remains.
+     */
+    private static ConvGeometry denseGeometry(Random r, int t, int maxChannels, int maxSide) {
+        int n = 1 + r.nextInt(2);
+        int c = 1 + r.nextInt(maxChannels);
+        int m = 1 + r.nextInt(40);
+        int h = 1 + r.nextInt(maxSide);
+        int wd = 1 + r.nextInt(maxSide);
+        int kh = 1 + r.nextInt(4);
+        int kw = 1 + r.nextInt(4);
+        int sh = 1 + r.nextInt(2);
+        int sw = 1 + r.nextInt(2);
+        int dh = t % 5 == 0 ? 2 : 1;
+        int dw = t % 7 == 0 ? 2 : 1;
+        int[] pb = {r.nextInt(kh), r.nextInt(kw)};
+        int[] pe = {r.nextInt(kh), r.nextInt(kw)};
+        int oh = ConvGeometry.convOutput(h, kh, sh, dh, pb[0], pe[0]);
+        int ow = ConvGeometry.convOutput(wd, kw, sw, dw, pb[1], pe[1]);
+        if (oh < 1 || ow < 1) {
+            return null;
+        }
+        return ConvGeometry.of(n, c, m, 1, new int[] {h, wd}, new int[] {kh, kw}, new int[] {sh, sw},
+                new int[] {dh, dw}, pb, pe, new int[] {oh, ow});
     }
 
     private static boolean[] vectorModes(int block) {
