@@ -125,76 +125,56 @@ class BlockedKernelsDifferentialTest {
 
     @Test
     void plainInputConvMatchesPlainConvolution() {
-        Random r = new Random(15);
-        for (int t = 0; t < 80; t++) {
-            ConvGeometry g = denseGeometry(r, t, 4, 14);
-            if (g == null) {
-                continue;
-            }
-            int n = g.batch();
-            int c = g.inChannels();
-            int m = g.outChannels();
-            int h = g.in()[1];
-            int wd = g.in()[2];
-            int kh = g.kernel()[1];
-            int kw = g.kernel()[2];
-            int oh = g.out()[1];
-            int ow = g.out()[2];
-            Activation act = ACTS[r.nextInt(ACTS.length)];
-            float[] x = random(r, n * c * h * wd);
-            float[] w = random(r, m * c * kh * kw);
-            float[] bias = r.nextBoolean() ? random(r, m) : null;
-            float[] expect = new float[n * m * oh * ow];
-            Convolution.forward(g, x, w, bias, act, expect, Parallel.sequential());
-            for (int b : blocks()) {
-                for (boolean vector : vectorModes(b)) {
-                    for (Parallel par : new Parallel[] {Parallel.sequential(), two}) {
-                        float[] yb = new float[n * BlockedLayout.blocks(m, b) * oh * ow * b];
-                        PlainInputConv.forward(g, x, PlainInputConv.packFilters(w, m, c, kh * kw, b),
-                                BlockedPointwise.packBias(bias, m, b), act, yb, b, par, vector);
-                        float[] y = new float[expect.length];
-                        Reorder.fromBlocked(yb, n, m, oh * ow, b, y, Parallel.sequential());
-                        assertClose(y, expect, "plain-input conv " + g + " block " + b + " vector " + vector);
-                    }
-                }
-            }
-        }
+        denseKernelMatchesPlainConvolution(new Random(15), 4, 14, false);
     }
 
     @Test
     void denseConvMatchesPlainConvolution() {
-        Random r = new Random(16);
+        denseKernelMatchesPlainConvolution(new Random(16), 40, 16, true);
+    }
+
+    /**
+     * The stem kernel ({@code blockedInput} false: plain input) or the dense one (blocked input) over 80 random
+     * geometries, into NaN-filled outputs (every output must be written).
+     */
+    private static void denseKernelMatchesPlainConvolution(Random r, int maxChannels, int maxSide,
+                                                           boolean blockedInput) {
         for (int t = 0; t < 80; t++) {
-            ConvGeometry g = denseGeometry(r, t, 40, 16);
+            ConvGeometry g = denseGeometry(r, t, maxChannels, maxSide);
             if (g == null) {
                 continue;
             }
             int n = g.batch();
             int c = g.inChannels();
             int m = g.outChannels();
-            int h = g.in()[1];
-            int wd = g.in()[2];
-            int kh = g.kernel()[1];
-            int kw = g.kernel()[2];
-            int oh = g.out()[1];
-            int ow = g.out()[2];
+            int plane = g.in()[1] * g.in()[2];
+            int taps = g.kernel()[1] * g.kernel()[2];
+            int outPlane = g.out()[1] * g.out()[2];
             Activation act = ACTS[r.nextInt(ACTS.length)];
-            float[] x = random(r, n * c * h * wd);
-            float[] w = random(r, m * c * kh * kw);
+            float[] x = random(r, n * c * plane);
+            float[] w = random(r, m * c * taps);
             float[] bias = r.nextBoolean() ? random(r, m) : null;
-            float[] expect = new float[n * m * oh * ow];
+            float[] expect = new float[n * m * outPlane];
             Convolution.forward(g, x, w, bias, act, expect, Parallel.sequential());
             for (int b : blocks()) {
-                float[] xb = toBlocked(x, n, c, h * wd, b);
+                float[] input = blockedInput ? toBlocked(x, n, c, plane, b) : x;
+                float[] packed = blockedInput ? BlockedDenseConv.packFilters(w, m, c, taps, b)
+                        : PlainInputConv.packFilters(w, m, c, taps, b);
                 for (boolean vector : vectorModes(b)) {
                     for (Parallel par : new Parallel[] {Parallel.sequential(), two}) {
-                        float[] yb = new float[n * BlockedLayout.blocks(m, b) * oh * ow * b];
-                        Arrays.fill(yb, Float.NaN); // every output must be written
-                        BlockedDenseConv.forward(g, xb, BlockedDenseConv.packFilters(w, m, c, kh * kw, b),
-                                BlockedPointwise.packBias(bias, m, b), act, yb, b, par, vector);
+                        float[] yb = new float[n * BlockedLayout.blocks(m, b) * outPlane * b];
+                        Arrays.fill(yb, Float.NaN);
+                        if (blockedInput) {
+                            BlockedDenseConv.forward(g, input, packed, BlockedPointwise.packBias(bias, m, b), act, yb,
+                                    b, par, vector);
+                        } else {
+                            PlainInputConv.forward(g, input, packed, BlockedPointwise.packBias(bias, m, b), act, yb, b,
+                                    par, vector);
+                        }
                         float[] y = new float[expect.length];
-                        Reorder.fromBlocked(yb, n, m, oh * ow, b, y, Parallel.sequential());
-                        assertClose(y, expect, "dense conv " + g + " block " + b + " vector " + vector);
+                        Reorder.fromBlocked(yb, n, m, outPlane, b, y, Parallel.sequential());
+                        assertClose(y, expect, (blockedInput ? "dense conv " : "plain-input conv ") + g + " block "
+                                + b + " vector " + vector);
                     }
                 }
             }
