@@ -306,10 +306,6 @@ final class TunerCeiling implements Callable<Integer> {
     }
 
     private static Model withWeights(Graph graph, Map<String, Tensor> replaced) {
-        Map<String, Weight> weights = new LinkedHashMap<>(graph.weights());
-        replaced.forEach((name, t) -> weights.put(name, Weight.of(name, t)));
-        Graph g = new Graph(graph.name(), graph.nodes(), graph.inputs(), graph.outputs(), weights, graph.valueInfos(),
-                graph.opsets());
-        return new Model(graph.name(), g, MemoryMode.EAGER, null);
+        return new Model(graph.name(), graph.withWeightValues(replaced), MemoryMode.EAGER, null);
     }
 }

@@ -1,5 +1,6 @@
 package dev.nnzip.graph;
 
+import dev.nnzip.tensor.Tensor;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +34,16 @@ public record Graph(String name, List<Node> nodes, List<ValueInfo> inputs, List<
      */
     public List<ValueInfo> feedInputs() {
         return inputs.stream().filter(v -> !weights.containsKey(v.name())).toList();
+    }
+
+    /**
+     * This graph with some weights' values replaced ({@code replaced}: name → new value), everything else shared: a
+     * candidate model for measuring what a weight's error does.
+     */
+    public Graph withWeightValues(Map<String, Tensor> replaced) {
+        Map<String, Weight> w = new LinkedHashMap<>(weights);
+        replaced.forEach((n, t) -> w.put(n, Weight.of(n, t)));
+        return new Graph(name, nodes, inputs, outputs, w, valueInfos, opsets);
     }
 
     /** Total bytes of all weights in decoded form. */
