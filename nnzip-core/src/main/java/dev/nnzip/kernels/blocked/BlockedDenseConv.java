@@ -52,6 +52,7 @@ public final class BlockedDenseConv {
         long work = 2L * g.outPlane() * g.columnRows() * block;
         int minUnits = (int) Math.max(1, BlockedLayout.MIN_PARALLEL_WORK / Math.max(1, work));
         int inImage = BlockedLayout.blocks(g.inChannels(), block) * g.inPlane() * block;
+        int[] offsets = vector ? VectorBlockedDenseConv.offsets(g) : null;
         par.forRange(units, minUnits, (from, to) -> {
             float[] padded = vector ? VectorBlockedDenseConv.scratch(g) : null;
             int paddedImage = -1; // the image `padded` holds: a thread's units are consecutive, so mostly one copy
@@ -65,7 +66,7 @@ public final class BlockedDenseConv {
                         VectorBlockedDenseConv.pad(g, x, n * inImage, padded);
                         paddedImage = n;
                     }
-                    VectorBlockedDenseConv.blocks(g, padded, w, ob, count, bias, act, y, yo);
+                    VectorBlockedDenseConv.blocks(g, padded, offsets, w, ob, count, bias, act, y, yo);
                 } else {
                     for (int k = 0; k < count; k++) {
                         plane(g, x, n * inImage, w, ob + k, bias, act, y, yo + k * g.outPlane() * block, block);

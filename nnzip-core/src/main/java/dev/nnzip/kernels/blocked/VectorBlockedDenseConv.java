@@ -68,33 +68,43 @@ final class VectorBlockedDenseConv {
         }
     }
 
-    /** Output blocks {@code ob} and (when {@code count} is 2) {@code ob + 1} of one image, from its padded copy. */
-    static void blocks(ConvGeometry g, float[] padded, float[] w, int ob, int count, float[] bias, Activation act,
-                       float[] y, int yo) {
-        ActivationBounds bounds = ActivationBounds.of(act);
-        float lo = bounds.lower();
-        float hi = bounds.upper();
-        int channels = g.inChannels();
+    /**
+     * The padded-plane offset of every (input channel, tap), in the filters' order, from tap (0, 0) of channel 0. One
+     * flat loop over this table keeps the tile's vectors in registers: C2 spilled them across a three-deep loop nest
+     * over (channel, row, column).
+     */
+    static int[] offsets(ConvGeometry g) {
         int kh = g.kernel()[1];
         int kw = g.kernel()[2];
-        int oh = g.out()[1];
-        int ow = g.out()[2];
         int wp = paddedCols(g);
         int blockStride = paddedRows(g) * wp * L;
         int rowStep = g.dilation()[1] * wp * L;
         int tapStep = g.dilation()[2] * L;
-        int pixStep = g.stride()[2] * L;
-        int perBlock = channels * kh * kw * L;
-        // One flat loop over (input channel, tap) keeps the tile's vectors in registers (C2 spilled them across a
-        // three-deep nest): the filter vectors are consecutive, the inputs' offsets come from this table.
-        int[] offsets = new int[channels * kh * kw];
-        for (int c = 0, k = 0; c < channels; c++) {
+        int[] offsets = new int[g.inChannels() * kh * kw];
+        for (int c = 0, k = 0; c < g.inChannels(); c++) {
             for (int i = 0; i < kh; i++) {
                 for (int j = 0; j < kw; j++, k++) {
                     offsets[k] = (c / L) * blockStride + c % L + i * rowStep + j * tapStep;
                 }
             }
         }
+        return offsets;
+    }
+
+    /**
+     * Output blocks {@code ob} and (when {@code count} is 2) {@code ob + 1} of one image, from its padded copy;
+     * {@code offsets} from {@link #offsets}.
+     */
+    static void blocks(ConvGeometry g, float[] padded, int[] offsets, float[] w, int ob, int count, float[] bias,
+                       Activation act, float[] y, int yo) {
+        ActivationBounds bounds = ActivationBounds.of(act);
+        float lo = bounds.lower();
+        float hi = bounds.upper();
+        int oh = g.out()[1];
+        int ow = g.out()[2];
+        int wp = paddedCols(g);
+        int pixStep = g.stride()[2] * L;
+        int perBlock = offsets.length * L; // one filter vector per (input channel, tap)
         boolean two = count == 2;
         int w0 = ob * perBlock;
         int w1 = two ? w0 + perBlock : w0;
