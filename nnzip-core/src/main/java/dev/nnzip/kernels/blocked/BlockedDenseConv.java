@@ -69,16 +69,20 @@ public final class BlockedDenseConv {
                     VectorBlockedDenseConv.blocks(g, padded, offsets, w, ob, count, bias, act, y, yo);
                 } else {
                     for (int k = 0; k < count; k++) {
-                        plane(g, x, n * inImage, w, ob + k, bias, act, y, yo + k * g.outPlane() * block, block);
+                        reference(g, x, n * inImage, block, w, ob + k, bias, act, y, yo + k * g.outPlane() * block,
+                                block);
                     }
                 }
             }
         });
     }
 
-    /** The scalar reference for one output block of one image. */
-    private static void plane(ConvGeometry g, float[] x, int xo, float[] w, int ob, float[] bias, Activation act,
-                              float[] y, int yo, int block) {
+    /**
+     * The scalar reference for output block {@code ob} of one image, whose input at {@code xo} is blocked by
+     * {@code inBlock}: a plain NCHW input is the same layout with blocks of one channel ({@link PlainInputConv}).
+     */
+    static void reference(ConvGeometry g, float[] x, int xo, int inBlock, float[] w, int ob, float[] bias,
+                          Activation act, float[] y, int yo, int block) {
         int ih = g.in()[1];
         int iw = g.in()[2];
         int kh = g.kernel()[1];
@@ -99,7 +103,7 @@ public final class BlockedDenseConv {
                                 int col = s * g.stride()[2] - g.padBegin()[2] + j * g.dilation()[2];
                                 if (col >= 0 && col < iw) {
                                     acc += w[wo + ((c * kh + i) * kw + j) * block + lane]
-                                            * x[xo + (((c / block) * ih + row) * iw + col) * block + c % block];
+                                            * x[xo + (((c / inBlock) * ih + row) * iw + col) * inBlock + c % inBlock];
                                 }
                             }
                         }

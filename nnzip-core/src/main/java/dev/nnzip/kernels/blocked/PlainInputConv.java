@@ -21,12 +21,12 @@ public final class PlainInputConv {
 
     /** True for the convolutions this kernel runs: 2-D and group 1. */
     public static boolean supports(ConvGeometry g) {
-        return g.spatialRank() == 2 && g.groups() == 1;
+        return BlockedDenseConv.supports(g);
     }
 
     /** Filters {@code w [M, C, kh, kw]} as {@code [ceil(M/B), C, kh·kw, B]}, padding zero. */
     public static float[] packFilters(float[] w, int outChannels, int inChannels, int kernelSize, int block) {
-        return BlockedLayout.packByOutputBlock(w, outChannels, inChannels * kernelSize, block);
+        return BlockedDenseConv.packFilters(w, outChannels, inChannels, kernelSize, block);
     }
 
     /**
@@ -60,41 +60,9 @@ public final class PlainInputConv {
                 if (vector) {
                     VectorPlainInputConv.plane(g, x, xo, w, wo, bias, ob * block, act, y, yo);
                 } else {
-                    plane(g, x, xo, w, wo, bias, ob * block, act, y, yo, block);
+                    BlockedDenseConv.reference(g, x, xo, 1, w, ob, bias, act, y, yo, block);
                 }
             }
         });
-    }
-
-    /** The scalar reference for one output block of one image. */
-    private static void plane(ConvGeometry g, float[] x, int xo, float[] w, int wo, float[] bias, int bo,
-                              Activation act, float[] y, int yo, int block) {
-        int ih = g.in()[1];
-        int iw = g.in()[2];
-        int kh = g.kernel()[1];
-        int kw = g.kernel()[2];
-        for (int r = 0; r < g.out()[1]; r++) {
-            for (int s = 0; s < g.out()[2]; s++) {
-                for (int lane = 0; lane < block; lane++) {
-                    float acc = bias[bo + lane];
-                    for (int c = 0; c < g.inChannels(); c++) {
-                        for (int i = 0; i < kh; i++) {
-                            int row = r * g.stride()[1] - g.padBegin()[1] + i * g.dilation()[1];
-                            if (row < 0 || row >= ih) {
-                                continue;
-                            }
-                            for (int j = 0; j < kw; j++) {
-                                int col = s * g.stride()[2] - g.padBegin()[2] + j * g.dilation()[2];
-                                if (col >= 0 && col < iw) {
-                                    acc += w[wo + ((c * kh + i) * kw + j) * block + lane]
-                                            * x[xo + (c * ih + row) * iw + col];
-                                }
-                            }
-                        }
-                    }
-                    y[yo + (r * g.out()[2] + s) * block + lane] = act.apply(acc);
-                }
-            }
-        }
     }
 }
