@@ -41,8 +41,21 @@ public final class BatchNormFolder {
     private BatchNormFolder() {
     }
 
-    /** The folded model, the number of pairs folded, and the initializers whose data it now holds inline. */
-    public record Folded(ModelProto model, int pairs, Set<String> rewritten) {
+    /**
+     * The folded model, the number of pairs folded, the initializers whose data it now holds inline, and for each
+     * folded bias the standard deviation of every output channel it is added to.
+     *
+     * @param biasOutputScales folded bias name → per channel {@code |γ|·σ/√(σ² + ε)}: the spread of the folded
+     *                         convolution's output under the statistics the BatchNormalization was trained with (its
+     *                         normalised output has unit variance before the scale γ). {@link CompressionPolicy} bounds
+     *                         a bias's error against this scale, the one the error shifts, not against the spread of
+     *                         the bias values themselves.
+     */
+    public record Folded(ModelProto model, int pairs, Set<String> rewritten, Map<String, float[]> biasOutputScales) {
+        public Folded {
+            rewritten = Set.copyOf(rewritten);
+            biasOutputScales = Map.copyOf(biasOutputScales);
+        }
     }
 
     /** The model with foldable pairs folded; {@code weights} supplies initializer values by name. */
@@ -65,11 +78,12 @@ public final class BatchNormFolder {
             }
         }
         if (folds.isEmpty()) {
-            return new Folded(model, 0, Set.of());
+            return new Folded(model, 0, Set.of(), Map.of());
         }
         Map<NodeProto, NodeProto> replacedConv = new HashMap<>();
         Map<String, TensorProto> newData = new LinkedHashMap<>();
         Set<String> dropped = new HashSet<>();
+        Map<String, float[]> outputScales = new HashMap<>();
         for (var e : folds.entrySet()) {
             NodeProto bn = e.getKey();
             NodeProto conv = e.getValue();
@@ -78,6 +92,7 @@ public final class BatchNormFolder {
             Tensor[] folded = foldValues(conv, bn, weights);
             newData.put(conv.getInput(1), OnnxTensors.toProto(conv.getInput(1), folded[0]));
             newData.put(biasName, OnnxTensors.toProto(biasName, folded[1]));
+            outputScales.put(biasName, folded[2].floats());
             NodeProto.Builder c = conv.toBuilder().clearInput().addInput(conv.getInput(0)).addInput(conv.getInput(1))
                     .addInput(biasName).setOutput(0, bn.getOutput(0));
             replacedConv.put(conv, c.build());
@@ -115,7 +130,7 @@ public final class BatchNormFolder {
                 g.addInput(in);
             }
         }
-        return new Folded(model.toBuilder().setGraph(g).build(), folds.size(), Set.copyOf(newData.keySet()));
+        return new Folded(model.toBuilder().setGraph(g).build(), folds.size(), newData.keySet(), outputScales);
     }
 
     private static boolean foldable(NodeProto conv, NodeProto bn, Map<String, Integer> uses,
@@ -158,7 +173,7 @@ public final class BatchNormFolder {
         return n.getDomain().isEmpty() || n.getDomain().equals("ai.onnx");
     }
 
-    /** {@code [W', b']}. */
+    /** {@code [W', b', output standard deviation per channel]}. */
     private static Tensor[] foldValues(NodeProto conv, NodeProto bn, Map<String, Weight> weights) {
         Tensor w = weights.get(conv.getInput(1)).decode();
         int channels = w.dim(0);
@@ -177,14 +192,16 @@ public final class BatchNormFolder {
         float[] src = w.floats();
         float[] dst = new float[src.length];
         float[] bias = new float[channels];
+        float[] outputStd = new float[channels];
         int per = src.length / channels;
         for (int o = 0; o < channels; o++) {
             double s = gamma[o] / Math.sqrt((double) var[o] + eps);
+            outputStd[o] = (float) Math.abs(s * Math.sqrt(Math.max(0, var[o])));
             for (int i = o * per; i < (o + 1) * per; i++) {
                 dst[i] = (float) (src[i] * s);
             }
             bias[o] = (float) (((double) b[o] - mean[o]) * s + beta[o]);
         }
-        return new Tensor[] {Tensor.of(dst, w.shape()), Tensor.of(bias, channels)};
+        return new Tensor[] {Tensor.of(dst, w.shape()), Tensor.of(bias, channels), Tensor.of(outputStd, channels)};
     }
 }

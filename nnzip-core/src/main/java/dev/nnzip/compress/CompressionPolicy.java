@@ -12,7 +12,10 @@ import dev.nnzip.graph.Node;
 import dev.nnzip.graph.Weight;
 import dev.nnzip.tensor.DType;
 import dev.nnzip.tensor.Shapes;
+import dev.nnzip.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -80,8 +83,19 @@ public final class CompressionPolicy {
     /** The default codec for layer weights. */
     public static final String DEFAULT_CODEC = "smartdnn";
 
-    /** A bias's bound is this fraction of the layer weights' bound. */
+    /**
+     * A bias's bound is this fraction of the layer weights' bound: of the setting relative to the bias's own σ and,
+     * where the spread of the output the bias is added to is known, also of its layer weight's σ-relative bound
+     * relative to that output spread (the smaller of the two applies; see {@link #decide(Graph, Set, Map)}).
+     */
     public static final double BIAS_BOUND_FRACTION = 0.1;
+
+    /**
+     * Output channels whose spread is below this fraction of the median channel's do not set a bias's bound (see
+     * {@link #outputScale(float[])}): a near-dead channel would otherwise force a needlessly fine grid on the whole
+     * vector.
+     */
+    static final double NEAR_DEAD_CHANNEL = 1.0 / 16;
 
     private final String codec;
     private final ErrorBound bound;
@@ -244,6 +258,29 @@ public final class CompressionPolicy {
      *                      {@link BatchNormFolder.Folded#rewritten()} lists), for {@link RowStepScope#FOLDED}
      */
     public Map<String, Choice> decide(Graph graph, Set<String> foldedFilters) {
+        return decide(graph, foldedFilters, Map.of());
+    }
+
+    /**
+     * Decides for every weight of {@code graph}, bounding each bias in {@code biasOutputScales} also against the spread
+     * of the output it is added to.
+     *
+     * <p>Why: a bias enters the layer's output unscaled, so its error is a shift of that output, the same for every
+     * position and every input. Measured against the bias's own σ alone, the bound says nothing about how large that
+     * shift is next to the output. A BatchNormalization folded into a convolution leaves biases whose spread has no
+     * relation to the output's: on the reference MobileNetV2 their bounds ranged from 0.05 % to 1.7 % of the output
+     * channels' σ, and the biases of the depthwise and linear-bottleneck layers, at about 1.2 %, caused a fifth of the
+     * model's whole output divergence for 3 % of its bytes (on VGG, a third of the divergence; docs/BENCHMARKS.md, session 10). So a
+     * bias is also held to {@link #BIAS_BOUND_FRACTION} of the relative bound its layer weight gets, as a fraction of
+     * the output's σ ({@link #outputScale(float[])}): {@code eb_b ≤ 0.1 · r_W · σ_out}, where the weight error itself
+     * moves the output by about {@code r_W/√3 · σ_out} of noise that changes from input to input (each output sums
+     * many weight errors times different inputs) rather than a fixed shift. Only where the layer weight's bound is
+     * relative to its σ (the default), since only then is {@code r_W} a relative noise level; rules win.
+     *
+     * @param biasOutputScales bias name → the standard deviation of each output channel it is added to (what
+     *                         {@link BatchNormFolder.Folded#biasOutputScales()} gives for the folded biases)
+     */
+    public Map<String, Choice> decide(Graph graph, Set<String> foldedFilters, Map<String, float[]> biasOutputScales) {
         Set<String> parameterOperands = parameterOperands(graph);
         Set<String> grouped = groupedFilters(graph);
         Set<String> biases = biasOperands(graph);
@@ -261,7 +298,44 @@ public final class CompressionPolicy {
             out.put(w.name(), choose(w, parameterOperands.contains(w.name()), biases.contains(w.name()), rowStepped,
                     largest, total));
         }
+        Map<String, String> layerOfBias = layerOfBias(graph);
+        biasOutputScales.forEach((bias, scales) -> {
+            Choice own = out.get(bias);
+            Choice layer = out.get(layerOfBias.get(bias));
+            if (own == null || layer == null || !biases.contains(bias) || claimedByRule(bias)
+                    || own.bound().value() == 0 || layer.bound().kind() != ErrorBound.Kind.STD
+                    || layer.bound().value() == 0) {
+                return;
+            }
+            Tensor values = graph.weights().get(bias).decode();
+            double ownBound = own.bound().toAbsolute(values.floats(), values.shape()).value();
+            double outputBound = BIAS_BOUND_FRACTION * layer.bound().value() * outputScale(scales);
+            if (outputBound < ownBound) {
+                out.put(bias, new Choice(own.codec(), ErrorBound.absolute(outputBound)));
+            }
+        });
         return out;
+    }
+
+    /**
+     * The output spread one bound for a whole bias vector is measured against: the smallest channel's, among channels
+     * at least {@link #NEAR_DEAD_CHANNEL} of the median channel's (so every live channel's shift stays within the
+     * fraction of its own spread).
+     */
+    static double outputScale(float[] channelStd) {
+        float[] sorted = channelStd.clone();
+        Arrays.sort(sorted);
+        double floor = NEAR_DEAD_CHANNEL * sorted[sorted.length / 2];
+        for (float s : sorted) {
+            if (s >= floor && s > 0) {
+                return s;
+            }
+        }
+        return 0;
+    }
+
+    private boolean claimedByRule(String name) {
+        return rules.stream().anyMatch(r -> r.pattern().matcher(name).matches());
     }
 
     /**
@@ -286,7 +360,7 @@ public final class CompressionPolicy {
     /** A float weight no rule claims and large enough for the lossy codec. */
     private boolean isDefaultLossy(Weight w) {
         return w.dtype().storage() == DType.Storage.FLOAT && Shapes.size(w.shape()) >= minLossyValues
-                && rules.stream().noneMatch(r -> r.pattern().matcher(w.name()).matches());
+                && !claimedByRule(w.name());
     }
 
     private Choice choose(Weight w, boolean parameterOperand, boolean bias, boolean rowStepped, long largestLossy,
@@ -338,6 +412,22 @@ public final class CompressionPolicy {
         }
         names.retainAll(graph.weights().keySet());
         return names;
+    }
+
+    /** Bias (input 2) → weight (input 1) of each Conv, ConvTranspose or Gemm whose operands are both weights. */
+    static Map<String, String> layerOfBias(Graph graph) {
+        Map<String, String> out = new HashMap<>();
+        for (Node n : graph.nodes()) {
+            boolean layer = switch (n.opType()) {
+                case "Conv", "ConvTranspose", "Gemm" -> true;
+                default -> false;
+            };
+            if (layer && n.inputs().size() > 2 && graph.weights().containsKey(n.input(2))
+                    && graph.weights().containsKey(n.input(1))) {
+                out.put(n.input(2), n.input(1));
+            }
+        }
+        return out;
     }
 
     /** Names of weights used as the weight operand of a parameter-carrying layer. */

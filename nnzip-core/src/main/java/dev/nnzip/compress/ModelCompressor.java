@@ -70,6 +70,7 @@ public final class ModelCompressor {
             ModelProto proto = model.proto();
             Graph graph = model.graph();
             Set<String> folded = Set.of(); // the weights a BatchNormalization was folded into (RowStepScope.FOLDED)
+            Map<String, float[]> biasOutputScales = Map.of();
             if (policy.foldBatchNorm()) {
                 BatchNormFolder.Folded folding = BatchNormFolder.fold(proto, graph.weights());
                 if (folding.pairs() > 0) {
@@ -77,12 +78,14 @@ public final class ModelCompressor {
                     Map<String, Weight> unchanged = new HashMap<>(graph.weights());
                     unchanged.keySet().removeAll(folding.rewritten());
                     folded = folding.rewritten();
+                    biasOutputScales = folding.biasOutputScales();
                     proto = folding.model();
                     graph = OnnxImporter.convert(proto, unchanged);
                 }
             }
             BiasCorrection mode = policy.biasCorrection();
-            Prepared p = prepare(proto, graph, model.graph(), folded, policy, calibration, parallel.threads());
+            Prepared p = prepare(proto, graph, model.graph(), folded, biasOutputScales, policy, calibration,
+                    parallel.threads());
             proto = p.proto();
             graph = p.graph();
             Map<String, CompressionPolicy.Choice> choices = p.choices();
@@ -141,12 +144,14 @@ public final class ModelCompressor {
      * Bias correction (Nagel et al. 2019, §4.2) needs the decoded weights, so it runs inside the encoding loop; before
      * anything is written, the layers it applies to get a bias of their own (zero where they had none), and for the
      * predicting modes the layers' mean inputs are worked out ({@code unfolded}: the model before BatchNorm folding,
-     * whose statistics the data-free mode reads; {@code folded}: the weights folding rewrote). Without correction the
-     * model and choices pass through unchanged.
+     * whose statistics the data-free mode reads; {@code folded}: the weights folding rewrote; {@code biasOutputScales}:
+     * the output spread of each folded bias, for its bound). Without correction the model and choices pass through
+     * unchanged.
      */
     private static Prepared prepare(ModelProto proto, Graph graph, Graph unfolded, Set<String> folded,
-                                    CompressionPolicy policy, CalibrationInputs calibration, int threads) {
-        Map<String, CompressionPolicy.Choice> choices = policy.decide(graph, folded);
+                                    Map<String, float[]> biasOutputScales, CompressionPolicy policy,
+                                    CalibrationInputs calibration, int threads) {
+        Map<String, CompressionPolicy.Choice> choices = policy.decide(graph, folded, biasOutputScales);
         BiasCorrection mode = policy.biasCorrection();
         if (mode == BiasCorrection.NONE) {
             return new Prepared(proto, graph, choices, List.of(), null);
@@ -168,7 +173,7 @@ public final class ModelCompressor {
         if (!edited.addedInitializers().isEmpty()) {
             proto = edited.model();
             graph = OnnxImporter.convert(proto, new HashMap<>(graph.weights()));
-            choices = policy.decide(graph, folded);
+            choices = policy.decide(graph, folded, biasOutputScales);
         }
         return new Prepared(proto, graph, choices, layers, corrector);
     }

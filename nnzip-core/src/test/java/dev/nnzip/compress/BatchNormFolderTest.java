@@ -77,6 +77,19 @@ class BatchNormFolderTest {
                 .doesNotContain("g1", "b1", "m1", "v1", "g2", "b2", "m2", "v2")
                 .contains("w1", "w1.folded_bias", "w2", "cb2", "w3");
         assertThat(folded.rewritten()).containsExactlyInAnyOrder("w1", "w1.folded_bias", "w2", "cb2");
+        // Each folded bias's output channels spread by |γ|·σ/√(σ² + ε), what the BatchNormalization normalised them to.
+        assertThat(folded.biasOutputScales()).containsOnlyKeys("w1.folded_bias", "cb2");
+        for (String[] pair : new String[][] {{"w1.folded_bias", "g1", "v1"}, {"cb2", "g2", "v2"}}) {
+            float[] gamma = weights.get(pair[1]).decode().floats();
+            float[] var = weights.get(pair[2]).decode().floats();
+            float[] scales = folded.biasOutputScales().get(pair[0]);
+            assertThat(scales).hasSameSizeAs(gamma);
+            for (int c = 0; c < gamma.length; c++) {
+                double expected = Math.abs(gamma[c]) * Math.sqrt(var[c] / (var[c] + 1e-5));
+                assertThat((double) scales[c]).as("%s[%d]", pair[0], c).isCloseTo(expected,
+                        org.assertj.core.data.Offset.offset(1e-6 * expected));
+            }
+        }
 
         Tensor x = random(new Random(3), 1, 0, 1, 3, 6, 6);
         Map<String, Tensor> expected = run(original, "original.onnx", x);

@@ -43,6 +43,69 @@ class CompressionPolicyTest {
         }
     }
 
+    /** conv (64 × 8 × 3 × 3 filter of σ-relative bound) with a bias of spread {@code biasSpread}, and a Gemm. */
+    private static dev.nnzip.graph.Graph convWithBias(float biasSpread) {
+        java.util.Random r = new java.util.Random(5);
+        var model = TestModels.create()
+                .input("x", DType.FLOAT, 1, 8, 4, 4).output("y", DType.FLOAT, 1, 4)
+                .weight("w", TestModels.gaussian(r, 0.1f, 0, 64, 8, 3, 3))
+                .weight("b", TestModels.gaussian(r, biasSpread, 0, 64))
+                .weight("fw", TestModels.gaussian(r, 0.1f, 0, 4, 1024)).weight("fb", TestModels.gaussian(r, 1, 0, 4))
+                .node("Conv", "c", new String[] {"x", "w", "b"}, new String[] {"h"},
+                        TestModels.intsAttr("pads", 1, 1, 1, 1))
+                .node("Flatten", "f", new String[] {"h"}, new String[] {"z"})
+                .node("Gemm", "fc", new String[] {"z", "fw", "fb"}, new String[] {"y"},
+                        TestModels.intAttr("transB", 1))
+                .build();
+        return OnnxImporter.convert(model);
+    }
+
+    @Test
+    void aBiasIsAlsoBoundedAgainstTheSpreadOfTheOutputItShifts() {
+        var graph = convWithBias(0.5f);
+        CompressionPolicy policy = CompressionPolicy.of("smartdnn", ErrorBound.ofStd(0.2))
+                .withAllocation(BoundAllocation.SHARE);
+        float[] scales = new float[64];
+        java.util.Arrays.fill(scales, 0.5f);
+        scales[3] = 0.4f;   // the narrowest live channel sets the bound
+        scales[9] = 0.01f;  // below a sixteenth of the median: a near-dead channel, ignored
+        Map<String, CompressionPolicy.Choice> d = policy.decide(graph, java.util.Set.of(), Map.of("b", scales));
+
+        double layerBound = d.get("w").bound().value();
+        assertThat(d.get("w").bound().kind()).isEqualTo(ErrorBound.Kind.STD);
+        assertThat(d.get("b").codec()).isEqualTo("smartdnn");
+        assertThat(d.get("b").bound()).isEqualTo(ErrorBound.absolute(
+                CompressionPolicy.BIAS_BOUND_FRACTION * layerBound * 0.4f));
+        // Without a known output spread (the Gemm's bias here), the bias keeps the bound relative to its own σ.
+        assertThat(d.get("fb").bound()).isEqualTo(ErrorBound.ofStd(0.2 * CompressionPolicy.BIAS_BOUND_FRACTION));
+        assertThat(policy.decide(graph).get("b").bound())
+                .isEqualTo(ErrorBound.ofStd(0.2 * CompressionPolicy.BIAS_BOUND_FRACTION));
+    }
+
+    @Test
+    void theOutputSpreadNeverLoosensABiasNorOverridesARuleOrANonStdLayerBound() {
+        float[] wide = new float[64];
+        java.util.Arrays.fill(wide, 100f);
+        Map<String, float[]> scales = Map.of("b", wide);
+        // A bias whose own σ-relative bound is already the finer one keeps it.
+        var graph = convWithBias(0.001f);
+        ErrorBound own = ErrorBound.ofStd(0.2 * CompressionPolicy.BIAS_BOUND_FRACTION);
+        assertThat(CompressionPolicy.of("smartdnn", ErrorBound.ofStd(0.2)).decide(graph, java.util.Set.of(), scales)
+                .get("b").bound()).isEqualTo(own);
+        // A rule on the bias wins; so does a layer bound that is not a relative noise level (range-relative).
+        float[] narrow = new float[64];
+        java.util.Arrays.fill(narrow, 1e-3f);
+        Map<String, float[]> tight = Map.of("b", narrow);
+        assertThat(CompressionPolicy.of("smartdnn", ErrorBound.ofStd(0.2)).withRule("b", "uniform",
+                ErrorBound.absolute(0.5)).decide(graph, java.util.Set.of(), tight).get("b"))
+                .isEqualTo(new CompressionPolicy.Choice("uniform", ErrorBound.absolute(0.5)));
+        assertThat(CompressionPolicy.of("smartdnn", ErrorBound.relative(0.01)).decide(graph, java.util.Set.of(), tight)
+                .get("b").bound()).isEqualTo(ErrorBound.relative(0.01 * CompressionPolicy.BIAS_BOUND_FRACTION));
+        // A lossless policy keeps every bias exact.
+        assertThat(CompressionPolicy.of("lossless", ErrorBound.exact()).decide(graph, java.util.Set.of(), tight)
+                .get("b").codec()).isEqualTo("lossless");
+    }
+
     @Test
     void losslessDefaultKeepsBiasesExactAndRulesComeFirst() {
         var model = TestModels.create()
