@@ -85,8 +85,9 @@ public final class CompressionPolicy {
 
     /**
      * A bias's bound is this fraction of the layer weights' bound: of the setting relative to the bias's own σ and,
-     * where the spread of the output the bias is added to is known, also of its layer weight's σ-relative bound
-     * relative to that output spread (the smaller of the two applies; see {@link #decide(Graph, Set, Map)}).
+     * with {@link BiasBounds#OUTPUT} where the spread of the output the bias is added to is known, also of its layer
+     * weight's σ-relative bound relative to that output spread (the smaller of the two applies; see
+     * {@link #decide(Graph, Set, Map)}).
      */
     public static final double BIAS_BOUND_FRACTION = 0.1;
 
@@ -105,6 +106,7 @@ public final class CompressionPolicy {
     private final BoundAllocation allocation;
     private final BiasCorrection biasCorrection;
     private final RowStepScope rowSteps;
+    private final BiasBounds biasBounds;
     /** {@link #codec} with per-row widths on, or null if no stage of it takes them (or it sets them itself). */
     private final String rowStepCodec;
 
@@ -142,6 +144,13 @@ public final class CompressionPolicy {
     public CompressionPolicy(String codec, ErrorBound bound, int minLossyValues, List<Rule> rules,
                              boolean foldBatchNorm, BoundAllocation allocation, BiasCorrection biasCorrection,
                              RowStepScope rowSteps) {
+        this(codec, bound, minLossyValues, rules, foldBatchNorm, allocation, biasCorrection, rowSteps, BiasBounds.OWN);
+    }
+
+    /** @param biasBounds what each bias's bound is measured against ({@link BiasBounds}) */
+    public CompressionPolicy(String codec, ErrorBound bound, int minLossyValues, List<Rule> rules,
+                             boolean foldBatchNorm, BoundAllocation allocation, BiasCorrection biasCorrection,
+                             RowStepScope rowSteps, BiasBounds biasBounds) {
         Codecs.configure(codec); // a codec spec such as int4:block=64; fails listing the valid codecs or keys
         for (Rule r : rules) {
             Codecs.configure(r.codec());
@@ -154,6 +163,7 @@ public final class CompressionPolicy {
         this.allocation = allocation;
         this.biasCorrection = java.util.Objects.requireNonNull(biasCorrection, "biasCorrection");
         this.rowSteps = java.util.Objects.requireNonNull(rowSteps, "rowSteps");
+        this.biasBounds = java.util.Objects.requireNonNull(biasBounds, "biasBounds");
         this.rowStepCodec = withRowSteps(codec);
     }
 
@@ -215,23 +225,35 @@ public final class CompressionPolicy {
         List<Rule> r = new ArrayList<>(rules);
         r.add(new Rule(Pattern.compile(regex), ruleCodec, ruleBound));
         return new CompressionPolicy(codec, bound, minLossyValues, r, foldBatchNorm, allocation, biasCorrection,
-                rowSteps);
+                rowSteps, biasBounds);
     }
 
     /** A copy that spreads the bound over the layers by {@code a}. */
     public CompressionPolicy withAllocation(BoundAllocation a) {
-        return new CompressionPolicy(codec, bound, minLossyValues, rules, foldBatchNorm, a, biasCorrection, rowSteps);
+        return new CompressionPolicy(codec, bound, minLossyValues, rules, foldBatchNorm, a, biasCorrection, rowSteps,
+                biasBounds);
     }
 
     /** A copy that corrects the biases of lossy layers as {@code mode} says. */
     public CompressionPolicy withBiasCorrection(BiasCorrection mode) {
-        return new CompressionPolicy(codec, bound, minLossyValues, rules, foldBatchNorm, allocation, mode, rowSteps);
+        return new CompressionPolicy(codec, bound, minLossyValues, rules, foldBatchNorm, allocation, mode, rowSteps,
+                biasBounds);
     }
 
     /** A copy that gives per-row widths to the layer weights {@code scope} names. */
     public CompressionPolicy withRowSteps(RowStepScope scope) {
         return new CompressionPolicy(codec, bound, minLossyValues, rules, foldBatchNorm, allocation, biasCorrection,
-                scope);
+                scope, biasBounds);
+    }
+
+    /** A copy that measures the biases' bounds as {@code b} says. */
+    public CompressionPolicy withBiasBounds(BiasBounds b) {
+        return new CompressionPolicy(codec, bound, minLossyValues, rules, foldBatchNorm, allocation, biasCorrection,
+                rowSteps, b);
+    }
+
+    public BiasBounds biasBounds() {
+        return biasBounds;
     }
 
     public RowStepScope rowSteps() {
@@ -262,8 +284,8 @@ public final class CompressionPolicy {
     }
 
     /**
-     * Decides for every weight of {@code graph}, bounding each bias in {@code biasOutputScales} also against the spread
-     * of the output it is added to.
+     * Decides for every weight of {@code graph}; with {@link BiasBounds#OUTPUT}, bounding each bias in
+     * {@code biasOutputScales} also against the spread of the output it is added to.
      *
      * <p>Why: a bias enters the layer's output unscaled, so its error is a shift of that output, the same for every
      * position and every input. Measured against the bias's own σ alone, the bound says nothing about how large that
@@ -297,6 +319,9 @@ public final class CompressionPolicy {
             boolean rowStepped = rowSteps.covers(grouped.contains(w.name()), foldedFilters.contains(w.name()));
             out.put(w.name(), choose(w, parameterOperands.contains(w.name()), biases.contains(w.name()), rowStepped,
                     largest, total));
+        }
+        if (biasBounds == BiasBounds.OWN) {
+            return out;
         }
         Map<String, String> layerOfBias = layerOfBias(graph);
         biasOutputScales.forEach((bias, scales) -> {

@@ -64,7 +64,7 @@ class CompressionPolicyTest {
     void aBiasIsAlsoBoundedAgainstTheSpreadOfTheOutputItShifts() {
         var graph = convWithBias(0.5f);
         CompressionPolicy policy = CompressionPolicy.of("smartdnn", ErrorBound.ofStd(0.2))
-                .withAllocation(BoundAllocation.SHARE);
+                .withAllocation(BoundAllocation.SHARE).withBiasBounds(BiasBounds.OUTPUT);
         float[] scales = new float[64];
         java.util.Arrays.fill(scales, 0.5f);
         scales[3] = 0.4f;   // the narrowest live channel sets the bound
@@ -80,6 +80,10 @@ class CompressionPolicyTest {
         assertThat(d.get("fb").bound()).isEqualTo(ErrorBound.ofStd(0.2 * CompressionPolicy.BIAS_BOUND_FRACTION));
         assertThat(policy.decide(graph).get("b").bound())
                 .isEqualTo(ErrorBound.ofStd(0.2 * CompressionPolicy.BIAS_BOUND_FRACTION));
+        // The default measures a bias against its own spread only.
+        assertThat(CompressionPolicy.defaults().biasBounds()).isEqualTo(BiasBounds.OWN);
+        assertThat(policy.withBiasBounds(BiasBounds.OWN).decide(graph, java.util.Set.of(), Map.of("b", scales))
+                .get("b").bound()).isEqualTo(ErrorBound.ofStd(0.2 * CompressionPolicy.BIAS_BOUND_FRACTION));
     }
 
     @Test
@@ -90,19 +94,23 @@ class CompressionPolicyTest {
         // A bias whose own σ-relative bound is already the finer one keeps it.
         var graph = convWithBias(0.001f);
         ErrorBound own = ErrorBound.ofStd(0.2 * CompressionPolicy.BIAS_BOUND_FRACTION);
-        assertThat(CompressionPolicy.of("smartdnn", ErrorBound.ofStd(0.2)).decide(graph, java.util.Set.of(), scales)
+        CompressionPolicy output = CompressionPolicy.of("smartdnn", ErrorBound.ofStd(0.2))
+                .withBiasBounds(BiasBounds.OUTPUT);
+        assertThat(output.decide(graph, java.util.Set.of(), scales)
                 .get("b").bound()).isEqualTo(own);
         // A rule on the bias wins; so does a layer bound that is not a relative noise level (range-relative).
         float[] narrow = new float[64];
         java.util.Arrays.fill(narrow, 1e-3f);
         Map<String, float[]> tight = Map.of("b", narrow);
-        assertThat(CompressionPolicy.of("smartdnn", ErrorBound.ofStd(0.2)).withRule("b", "uniform",
+        assertThat(output.withRule("b", "uniform",
                 ErrorBound.absolute(0.5)).decide(graph, java.util.Set.of(), tight).get("b"))
                 .isEqualTo(new CompressionPolicy.Choice("uniform", ErrorBound.absolute(0.5)));
-        assertThat(CompressionPolicy.of("smartdnn", ErrorBound.relative(0.01)).decide(graph, java.util.Set.of(), tight)
+        assertThat(CompressionPolicy.of("smartdnn", ErrorBound.relative(0.01)).withBiasBounds(BiasBounds.OUTPUT)
+                .decide(graph, java.util.Set.of(), tight)
                 .get("b").bound()).isEqualTo(ErrorBound.relative(0.01 * CompressionPolicy.BIAS_BOUND_FRACTION));
         // A lossless policy keeps every bias exact.
-        assertThat(CompressionPolicy.of("lossless", ErrorBound.exact()).decide(graph, java.util.Set.of(), tight)
+        assertThat(CompressionPolicy.of("lossless", ErrorBound.exact()).withBiasBounds(BiasBounds.OUTPUT)
+                .decide(graph, java.util.Set.of(), tight)
                 .get("b").codec()).isEqualTo("lossless");
     }
 

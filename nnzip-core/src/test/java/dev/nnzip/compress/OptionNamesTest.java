@@ -12,6 +12,7 @@ class OptionNamesTest {
         assertThat(RowStepScope.parse(" Grouped ")).isEqualTo(RowStepScope.GROUPED);
         assertThat(BoundAllocation.parse("SHARE")).isEqualTo(BoundAllocation.SHARE);
         assertThat(BiasCorrection.parse("bn")).isEqualTo(BiasCorrection.BN);
+        assertThat(BiasBounds.parse("Output")).isEqualTo(BiasBounds.OUTPUT);
         assertThat(RowStepScope.FOLDED).hasToString("folded");
         assertThat(BiasCorrection.SEQUENTIAL.cliName()).isEqualTo("sequential");
     }

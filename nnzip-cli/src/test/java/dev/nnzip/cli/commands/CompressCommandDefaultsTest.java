@@ -2,6 +2,7 @@ package dev.nnzip.cli.commands;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nnzip.compress.BiasBounds;
 import dev.nnzip.compress.BoundAllocation;
 import dev.nnzip.compress.CompressionPolicy;
 import dev.nnzip.compress.RowStepScope;
@@ -20,6 +21,7 @@ class CompressCommandDefaultsTest {
         assertThat(defaults.bound()).isEqualTo(CompressionPolicy.DEFAULT_BOUND);
         assertThat(BoundAllocation.parse(CompressCommand.DEFAULT_ALLOCATION)).isEqualTo(defaults.allocation());
         assertThat(RowStepScope.parse(CompressCommand.DEFAULT_ROW_STEPS)).isEqualTo(defaults.rowSteps());
+        assertThat(BiasBounds.parse(CompressCommand.DEFAULT_BIAS_BOUNDS)).isEqualTo(defaults.biasBounds());
         assertThat(CompressCommand.DEFAULT_CODEC).isEqualTo(defaults.codec());
     }
 }
