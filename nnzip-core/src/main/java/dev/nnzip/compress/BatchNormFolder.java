@@ -7,7 +7,9 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.nnzip.compress.transform.GraphEdits;
+import dev.nnzip.graph.Graph;
 import dev.nnzip.graph.Weight;
+import dev.nnzip.onnx.OnnxImporter;
 import dev.nnzip.onnx.OnnxTensors;
 import dev.nnzip.tensor.DType;
 import dev.nnzip.tensor.Tensor;
@@ -55,6 +57,20 @@ public final class BatchNormFolder {
         public Folded {
             rewritten = Set.copyOf(rewritten);
             biasOutputScales = Map.copyOf(biasOutputScales);
+        }
+
+        /**
+         * The folded model as a graph: the weights folding rewrote from {@link #model()}, every other weight as
+         * {@code original} holds it (possibly memory-mapped, not copied); {@code original} itself when nothing was
+         * folded.
+         */
+        public Graph graph(Graph original) {
+            if (pairs == 0) {
+                return original;
+            }
+            Map<String, Weight> unchanged = new HashMap<>(original.weights());
+            unchanged.keySet().removeAll(rewritten);
+            return OnnxImporter.convert(model, unchanged);
         }
     }
 

@@ -291,13 +291,13 @@ public final class CompressionPolicy {
      * position and every input. Measured against the bias's own σ alone, the bound says nothing about how large that
      * shift is next to the output. A BatchNormalization folded into a convolution leaves biases whose spread has no
      * relation to the output's: on the reference MobileNetV2 their bounds ranged from 0.05 % to 1.7 % of the output
-     * channels' σ, and the biases of the depthwise and linear-bottleneck layers, at about 1.2 %, caused a fifth of the
-     * model's whole output divergence for 3 % of its bytes (on VGG, a third of the divergence; docs/BENCHMARKS.md, session 10). So a
-     * bias is also held to {@link #BIAS_BOUND_FRACTION} of the relative bound its layer weight gets, as a fraction of
-     * the output's σ ({@link #outputScale(float[])}): {@code eb_b ≤ 0.1 · r_W · σ_out}, where the weight error itself
-     * moves the output by about {@code r_W/√3 · σ_out} of noise that changes from input to input (each output sums
-     * many weight errors times different inputs) rather than a fixed shift. Only where the layer weight's bound is
-     * relative to its σ (the default), since only then is {@code r_W} a relative noise level; rules win.
+     * channels' σ, and these biases, 5 % of the file, caused a fifth of the summed single-tensor output divergence (on
+     * VGG, a third, for 0.1 % of the file; docs/BENCHMARKS.md, session 10). So a bias is also held to
+     * {@link #BIAS_BOUND_FRACTION} of the relative bound its layer weight gets, as a fraction of the output's σ
+     * ({@link #outputScale(float[])}): {@code eb_b ≤ 0.1 · r_W · σ_out}, where the weight error itself moves the output
+     * by about {@code r_W/√3 · σ_out} of noise that changes from input to input (each output sums many weight errors
+     * times different inputs) rather than a fixed shift. Only where the layer weight's bound is relative to its σ
+     * (the default), since only then is {@code r_W} a relative noise level; rules win.
      *
      * @param biasOutputScales bias name → the standard deviation of each output channel it is added to (what
      *                         {@link BatchNormFolder.Folded#biasOutputScales()} gives for the folded biases)

@@ -73,15 +73,10 @@ public final class ModelCompressor {
             Map<String, float[]> biasOutputScales = Map.of();
             if (policy.foldBatchNorm()) {
                 BatchNormFolder.Folded folding = BatchNormFolder.fold(proto, graph.weights());
-                if (folding.pairs() > 0) {
-                    // Unchanged weights keep their original (possibly memory-mapped) data; rewritten ones are inline.
-                    Map<String, Weight> unchanged = new HashMap<>(graph.weights());
-                    unchanged.keySet().removeAll(folding.rewritten());
-                    folded = folding.rewritten();
-                    biasOutputScales = folding.biasOutputScales();
-                    proto = folding.model();
-                    graph = OnnxImporter.convert(proto, unchanged);
-                }
+                folded = folding.rewritten();
+                biasOutputScales = folding.biasOutputScales();
+                proto = folding.model();
+                graph = folding.graph(graph);
             }
             BiasCorrection mode = policy.biasCorrection();
             Prepared p = prepare(proto, graph, model.graph(), folded, biasOutputScales, policy, calibration,

@@ -20,7 +20,14 @@ import dev.nnzip.tensor.Tensor;
 import dev.nnzip.text.TextLines;
 import dev.nnzip.text.TextTokenizer;
 import dev.nnzip.text.TokenBatch;
+import dev.nnzip.Nnz;
+import dev.nnzip.runtime.Model;
+import dev.nnzip.runtime.weights.MemoryMode;
+import dev.nnzip.text.EmbeddingCosine;
 import dev.nnzip.tune.LayerwiseTuner;
+import dev.nnzip.tune.QualityMetric;
+import dev.nnzip.tune.SensitivityAllocation;
+import dev.nnzip.tune.SoftmaxDivergence;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -62,10 +69,14 @@ public final class CompressCommand implements Callable<Integer> {
                     + " smallest range of its output channels, or its standard deviation (default ${DEFAULT-VALUE})")
     String relativeTo;
 
-    @Option(names = "--allocation", defaultValue = DEFAULT_ALLOCATION, paramLabel = "uniform|size|share",
+    @Option(names = "--allocation", defaultValue = DEFAULT_ALLOCATION, paramLabel = "uniform|size|share|measured",
             description = "how the bound is spread over the layers: the same for every layer, scaled by"
                     + " sqrt(layer size / largest layer), or by sqrt(layer size / all lossy layer weights) so one"
-                    + " setting is one total distortion whatever the model's depth (default ${DEFAULT-VALUE})")
+                    + " setting is one total distortion whatever the model's depth; measured = share's bytes"
+                    + " respread by each layer's measured sensitivity (softmax divergence on the first"
+                    + " --sensitivity-images training images of --dataset, or cosine on the first"
+                    + " --sensitivity-sentences lines of --text): about the same size, less damage"
+                    + " (default ${DEFAULT-VALUE})")
     String allocation;
 
     @Option(names = "--row-steps", defaultValue = DEFAULT_ROW_STEPS, paramLabel = "none|grouped|folded|all",
@@ -185,6 +196,7 @@ public final class CompressCommand implements Callable<Integer> {
     static final String DEFAULT_CODEC = CompressionPolicy.DEFAULT_CODEC;
     static final String DEFAULT_BOUND = "0.26"; // CompressionPolicy.DEFAULT_BOUND (an annotation needs a constant)
     static final String DEFAULT_RELATIVE_TO = "std";
+    static final String MEASURED_ALLOCATION = "measured";
     static final String DEFAULT_ALLOCATION = "share"; // CompressionPolicy.DEFAULT_ALLOCATION (an annotation needs a constant)
     static final String DEFAULT_BIAS_CORRECTION = "none"; // CompressionPolicy.defaults()' mode, lower case
     static final String DEFAULT_BIAS_BOUNDS = "own"; // CompressionPolicy.defaults()' bias bounds, lower case
@@ -194,9 +206,10 @@ public final class CompressCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ErrorBound bound = bound(errorBound);
+        boolean measured = allocation.trim().equalsIgnoreCase(MEASURED_ALLOCATION);
         CompressionPolicy policy = new CompressionPolicy(codec, bound, minLossy, java.util.List.of(), foldBatchNorm,
-                BoundAllocation.parse(allocation), BiasCorrection.parse(biasCorrection), RowStepScope.parse(rowSteps),
-                BiasBounds.parse(biasBounds));
+                measured ? BoundAllocation.SHARE : allocation(allocation), BiasCorrection.parse(biasCorrection),
+                RowStepScope.parse(rowSteps), BiasBounds.parse(biasBounds));
         for (var e : overrides.entrySet()) {
             String[] spec = splitBound(e.getValue());
             ErrorBound b = spec.length == 2 ? bound(Double.parseDouble(spec[1])) : bound;
@@ -206,6 +219,10 @@ public final class CompressCommand implements Callable<Integer> {
         if (maxAccuracyDrop != null && minMeanCosine != null) {
             throw new IllegalArgumentException("give one budget: --max-accuracy-drop (classifiers) or"
                     + " --min-mean-cosine (sentence-embedding models), not both");
+        }
+        if (measured && (maxAccuracyDrop != null || minMeanCosine != null)) {
+            throw new IllegalArgumentException("--allocation measured spreads one setting's bytes; a budget"
+                    + " (--max-accuracy-drop, --min-mean-cosine) makes the tuner choose every layer itself: give one");
         }
         if (minMeanCosine != null && (tokenizer == null || text == null)) {
             throw new IllegalArgumentException("--min-mean-cosine needs --tokenizer tokenizer.json and --text FILE"
@@ -237,6 +254,9 @@ public final class CompressCommand implements Callable<Integer> {
             if (maxAccuracyDrop != null || minMeanCosine != null) {
                 return tune(source, policy, workers);
             }
+            if (measured) {
+                policy = measuredAllocation(source, policy, workers);
+            }
             CompressionReport report;
             ProgressBar bar = new ProgressBar(json ? null : System.err, "compressing");
             try (Parallel parallel = new Parallel(workers)) {
@@ -258,6 +278,43 @@ public final class CompressCommand implements Callable<Integer> {
             if (source != input) {
                 java.nio.file.Files.deleteIfExists(source);
             }
+        }
+    }
+
+    /** {@code policy} with its layers' bounds respread by their measured sensitivity ({@link SensitivityAllocation}). */
+    private CompressionPolicy measuredAllocation(Path source, CompressionPolicy policy, int workers) throws Exception {
+        SensitivityAllocation.Result result;
+        try (Model original = Nnz.load(input, MemoryMode.EAGER); Parallel parallel = new Parallel(workers)) {
+            SensitivityAllocation.Progress progress = json ? null : (done, total, layer) ->
+                    System.err.printf(java.util.Locale.ROOT, "sensitivity %d/%d %s%n", done, total,
+                            SensitivityAllocation.describe(layer));
+            if (text != null) {
+                if (tokenizer == null) {
+                    throw new IllegalArgumentException("--text needs --tokenizer tokenizer.json to make model inputs");
+                }
+                List<String> lines = TextLines.read(text);
+                List<String> first = lines.subList(0, Math.min(lines.size(), sensitivitySentences));
+                try (TextTokenizer t = TextTokenizer.load(tokenizer)) {
+                    QualityMetric cosine = new EmbeddingCosine(text.getFileName() + " [0, " + first.size() + ")",
+                            first, t, original, workers, Double.NEGATIVE_INFINITY);
+                    result = SensitivityAllocation.allocate(source, policy, cosine, parallel, progress);
+                }
+            } else {
+                LabeledImages train = datasetOptions.open().train();
+                QualityMetric divergence = new SoftmaxDivergence(train.range(0, Math.min(sensitivityImages,
+                        train.size())), workers, original);
+                result = SensitivityAllocation.allocate(source, policy, divergence, parallel, progress);
+            }
+        }
+        return result.policy();
+    }
+
+    /** A fixed allocation by name; the error lists {@code measured} too. */
+    private static BoundAllocation allocation(String name) {
+        try {
+            return BoundAllocation.parse(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage().replace(", was", ", " + MEASURED_ALLOCATION + ", was"), e);
         }
     }
 
