@@ -121,6 +121,34 @@ class CompressCommandSurveyTest {
     }
 
     @Test
+    void measuredAllocationRespreadsTheBoundsAndIsRefusedWithABudgetOrAnUnknownName() throws Exception {
+        StringWriter err = new StringWriter();
+        Path out = dir.resolve("m.nnz");
+        assertThat(run(err, LENET5.toString(), "-o", out.toString(), "--allocation", "evenly")).isNotZero();
+        assertThat(err.toString()).contains("uniform, size, share, measured, was 'evenly'");
+        err = new StringWriter();
+        assertThat(run(err, LENET5.toString(), "-o", out.toString(), "--allocation", "measured",
+                "--max-accuracy-drop", "0.1")).isNotZero();
+        assertThat(err.toString()).contains("--allocation measured").contains("give one");
+        assertThat(out).doesNotExist();
+
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                dev.nnzip.eval.FashionMnist.isInstalled(dev.nnzip.eval.FashionMnist.defaultDir()),
+                "Fashion-MNIST not installed");
+        err = new StringWriter();
+        assertThat(run(err, LENET5.toString(), "-o", out.toString(), "--allocation", "measured",
+                "--sensitivity-images", "200", "--json")).as(err.toString()).isZero();
+        Path plain = dir.resolve("p.nnz");
+        assertThat(run(new StringWriter(), LENET5.toString(), "-o", plain.toString(), "--json")).isZero();
+        try (NnzFile m = NnzFile.open(out); NnzFile p = NnzFile.open(plain)) {
+            // The lossy layer weights got bounds of their own; the file stays about as large.
+            String conv = "net.features.3.weight";
+            assertThat(m.tensors().get(conv).errorBound()).isNotEqualTo(p.tensors().get(conv).errorBound());
+            assertThat((double) Files.size(out) / Files.size(plain)).isBetween(0.9, 1.1);
+        }
+    }
+
+    @Test
     void aCosineBudgetNeedsItsTokenizerAndTextAndOneBudgetOnly() {
         StringWriter err = new StringWriter();
         Path out = dir.resolve("c.nnz");
