@@ -332,9 +332,13 @@ public final class CompressionPolicy {
                     || layer.bound().value() == 0) {
                 return;
             }
+            double scale = outputScale(scales);
+            if (scale == 0) { // every channel constant: nothing to measure a shift against
+                return;
+            }
             Tensor values = graph.weights().get(bias).decode();
             double ownBound = own.bound().toAbsolute(values.floats(), values.shape()).value();
-            double outputBound = BIAS_BOUND_FRACTION * layer.bound().value() * outputScale(scales);
+            double outputBound = BIAS_BOUND_FRACTION * layer.bound().value() * scale;
             if (outputBound < ownBound) {
                 out.put(bias, new Choice(own.codec(), ErrorBound.absolute(outputBound)));
             }

@@ -190,10 +190,9 @@ public final class SensitivityAllocation {
         return new Model(graph.name(), graph.withWeightValues(replaced), MemoryMode.EAGER, null);
     }
 
-    /** One line per layer, for reports: name, values, the policy's bound, the measured loss, the factor. */
+    /** One line per layer, for reports: name, values, the policy's bound, the measured loss. */
     public static String describe(Layer l) {
-        return String.format(Locale.ROOT, "%s: %,d values, %s %.4g -> x%.3f (sensitivity %.4g)", l.name(), l.values(),
-                l.policyBound().kind().name().toLowerCase(Locale.ROOT), l.policyBound().value(), l.factor(),
-                l.sensitivity());
+        return String.format(Locale.ROOT, "%s: %,d values, bound %s %.4g, sensitivity %.4g", l.name(), l.values(),
+                l.policyBound().kind().name().toLowerCase(Locale.ROOT), l.policyBound().value(), l.sensitivity());
     }
 }

@@ -108,6 +108,9 @@ class CompressionPolicyTest {
         assertThat(CompressionPolicy.of("smartdnn", ErrorBound.relative(0.01)).withBiasBounds(BiasBounds.OUTPUT)
                 .decide(graph, java.util.Set.of(), tight)
                 .get("b").bound()).isEqualTo(ErrorBound.relative(0.01 * CompressionPolicy.BIAS_BOUND_FRACTION));
+        // Output channels that are all constant give nothing to measure against: the bias keeps its own bound.
+        assertThat(output.decide(graph, java.util.Set.of(), Map.of("b", new float[64])).get("b").bound())
+                .isEqualTo(own);
         // A lossless policy keeps every bias exact.
         assertThat(CompressionPolicy.of("lossless", ErrorBound.exact()).withBiasBounds(BiasBounds.OUTPUT)
                 .decide(graph, java.util.Set.of(), tight)

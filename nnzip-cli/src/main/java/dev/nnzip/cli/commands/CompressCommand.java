@@ -4,26 +4,26 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nnzip.Nnz;
 import dev.nnzip.codec.ErrorBound;
+import dev.nnzip.compress.BiasBounds;
 import dev.nnzip.compress.BoundAllocation;
 import dev.nnzip.compress.CompressionPolicy;
 import dev.nnzip.compress.CompressionReport;
 import dev.nnzip.compress.ModelCompressor;
-import dev.nnzip.compress.BiasBounds;
 import dev.nnzip.compress.RowStepScope;
 import dev.nnzip.compress.bias.BiasCorrection;
 import dev.nnzip.compress.transform.CalibrationInputs;
 import dev.nnzip.compress.transform.GraphTransforms;
 import dev.nnzip.eval.LabeledImages;
 import dev.nnzip.kernels.Parallel;
+import dev.nnzip.runtime.Model;
+import dev.nnzip.runtime.weights.MemoryMode;
 import dev.nnzip.tensor.Tensor;
+import dev.nnzip.text.EmbeddingCosine;
 import dev.nnzip.text.TextLines;
 import dev.nnzip.text.TextTokenizer;
 import dev.nnzip.text.TokenBatch;
-import dev.nnzip.Nnz;
-import dev.nnzip.runtime.Model;
-import dev.nnzip.runtime.weights.MemoryMode;
-import dev.nnzip.text.EmbeddingCosine;
 import dev.nnzip.tune.LayerwiseTuner;
 import dev.nnzip.tune.QualityMetric;
 import dev.nnzip.tune.SensitivityAllocation;
@@ -304,6 +304,11 @@ public final class CompressCommand implements Callable<Integer> {
                 QualityMetric divergence = new SoftmaxDivergence(train.range(0, Math.min(sensitivityImages,
                         train.size())), workers, original);
                 result = SensitivityAllocation.allocate(source, policy, divergence, parallel, progress);
+            }
+        }
+        if (!json) {
+            for (SensitivityAllocation.Layer l : result.layers()) {
+                System.err.printf(java.util.Locale.ROOT, "measured allocation: %s bound x%.3f%n", l.name(), l.factor());
             }
         }
         return result.policy();
