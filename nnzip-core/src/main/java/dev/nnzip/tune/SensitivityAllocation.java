@@ -4,7 +4,6 @@ import dev.nnzip.codec.Codecs;
 import dev.nnzip.codec.EncodedTensor;
 import dev.nnzip.codec.ErrorBound;
 import dev.nnzip.codec.WeightCodec;
-import dev.nnzip.compress.BatchNormFolder;
 import dev.nnzip.compress.CompressionPolicy;
 import dev.nnzip.graph.Graph;
 import dev.nnzip.graph.Weight;
@@ -80,15 +79,9 @@ public final class SensitivityAllocation {
                                   Progress progress) {
         Objects.requireNonNull(sensitivity, "sensitivity");
         try (OnnxImporter.Imported imported = OnnxImporter.read(onnx)) {
-            Graph graph = imported.graph();
-            Map<String, CompressionPolicy.Choice> choices;
-            if (policy.foldBatchNorm()) {
-                BatchNormFolder.Folded folding = BatchNormFolder.fold(imported.proto(), graph.weights());
-                graph = folding.graph(graph);
-                choices = policy.decide(graph, folding.rewritten(), folding.biasOutputScales());
-            } else {
-                choices = policy.decide(graph);
-            }
+            EncodedGraph target = EncodedGraph.of(imported, policy);
+            Graph graph = target.graph();
+            Map<String, CompressionPolicy.Choice> choices = target.choices();
             List<String> names = new ArrayList<>();
             for (String name : policy.layerWeights(graph)) {
                 WeightCodec codec = Codecs.configure(choices.get(name).codec());

@@ -17,6 +17,8 @@ class CodecPropertyTest {
     Arbitrary<String> codecs() {
         List<String> specs = new ArrayList<>(Codecs.names());
         specs.add("smartdnn:rowsteps=true");
+        specs.add("smartdnn:offset=0.375");
+        specs.add("smartdnn:rowsteps=true,offset=0.875");
         return Arbitraries.of(specs);
     }
 

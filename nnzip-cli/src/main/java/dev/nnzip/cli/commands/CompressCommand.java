@@ -26,6 +26,7 @@ import dev.nnzip.text.TextTokenizer;
 import dev.nnzip.text.TokenBatch;
 import dev.nnzip.tune.LayerwiseTuner;
 import dev.nnzip.tune.QualityMetric;
+import dev.nnzip.tune.RoundingSearch;
 import dev.nnzip.tune.SensitivityAllocation;
 import dev.nnzip.tune.SoftmaxDivergence;
 import java.nio.file.Path;
@@ -84,6 +85,13 @@ public final class CompressCommand implements Callable<Integer> {
                     + " it (smartdnn:rowsteps=true): none; the filters of grouped/depthwise convolutions; the filters a"
                     + " BatchNormalization was folded into; all (default ${DEFAULT-VALUE})")
     String rowSteps;
+
+    @Option(names = "--calibrated-rounding", defaultValue = "1", paramLabel = "K",
+            description = "try K grid offsets (k/K of a bucket width) per smartdnn layer and keep, layer by layer,"
+                    + " the rounding with the smallest loss on the calibration data (the first --sensitivity-images"
+                    + " training images of --dataset, or the first --sensitivity-sentences lines of --text): same"
+                    + " bounds, about the same size; 1 = off (default ${DEFAULT-VALUE})")
+    int roundingOffsets;
 
     @Option(names = "--bias-bounds", defaultValue = DEFAULT_BIAS_BOUNDS, paramLabel = "own|output",
             description = "what a bias's error bound is a fraction of: own = its own standard deviation; output = also"
@@ -224,6 +232,10 @@ public final class CompressCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--allocation measured spreads one setting's bytes; a budget"
                     + " (--max-accuracy-drop, --min-mean-cosine) makes the tuner choose every layer itself: give one");
         }
+        if (roundingOffsets < 1 || roundingOffsets > 64) {
+            throw new IllegalArgumentException("--calibrated-rounding must be 1 (off) to 64 offsets per layer, was "
+                    + roundingOffsets);
+        }
         if (minMeanCosine != null && (tokenizer == null || text == null)) {
             throw new IllegalArgumentException("--min-mean-cosine needs --tokenizer tokenizer.json and --text FILE"
                     + " (calibration sentences, one per line)");
@@ -254,8 +266,8 @@ public final class CompressCommand implements Callable<Integer> {
             if (maxAccuracyDrop != null || minMeanCosine != null) {
                 return tune(source, policy, workers);
             }
-            if (measured) {
-                policy = measuredAllocation(source, policy, workers);
+            if (measured || roundingOffsets > 1) {
+                policy = calibratedPolicy(source, policy, measured, workers);
             }
             CompressionReport report;
             ProgressBar bar = new ProgressBar(json ? null : System.err, "compressing");
@@ -281,13 +293,15 @@ public final class CompressCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code policy} with its layers' bounds respread by their measured sensitivity ({@link SensitivityAllocation}). */
-    private CompressionPolicy measuredAllocation(Path source, CompressionPolicy policy, int workers) throws Exception {
-        SensitivityAllocation.Result result;
+    /**
+     * {@code policy} with what calibration data decides: with {@code measured}, the layers' bounds respread by their
+     * measured sensitivity ({@link SensitivityAllocation}); with {@code --calibrated-rounding K} > 1, each layer's
+     * grid offset ({@link RoundingSearch}). Both measure the loss on the same calibration data: the first
+     * --sensitivity-images training images of --dataset, or the first --sensitivity-sentences lines of --text.
+     */
+    private CompressionPolicy calibratedPolicy(Path source, CompressionPolicy policy, boolean measured, int workers)
+            throws Exception {
         try (Model original = Nnz.load(input, MemoryMode.EAGER); Parallel parallel = new Parallel(workers)) {
-            SensitivityAllocation.Progress progress = json ? null : (done, total, layer) ->
-                    System.err.printf(java.util.Locale.ROOT, "sensitivity %d/%d %s%n", done, total,
-                            SensitivityAllocation.describe(layer));
             if (text != null) {
                 if (tokenizer == null) {
                     throw new IllegalArgumentException("--text needs --tokenizer tokenizer.json to make model inputs");
@@ -297,21 +311,42 @@ public final class CompressCommand implements Callable<Integer> {
                 try (TextTokenizer t = TextTokenizer.load(tokenizer)) {
                     QualityMetric cosine = new EmbeddingCosine(text.getFileName() + " [0, " + first.size() + ")",
                             first, t, original, workers, Double.NEGATIVE_INFINITY);
-                    result = SensitivityAllocation.allocate(source, policy, cosine, parallel, progress);
+                    return calibratedPolicy(source, policy, measured, cosine, parallel);
                 }
-            } else {
-                LabeledImages train = datasetOptions.open().train();
-                QualityMetric divergence = new SoftmaxDivergence(train.range(0, Math.min(sensitivityImages,
-                        train.size())), workers, original);
-                result = SensitivityAllocation.allocate(source, policy, divergence, parallel, progress);
             }
+            LabeledImages train = datasetOptions.open().train();
+            QualityMetric divergence = new SoftmaxDivergence(train.range(0, Math.min(sensitivityImages, train.size())),
+                    workers, original);
+            return calibratedPolicy(source, policy, measured, divergence, parallel);
         }
-        if (!json) {
-            for (SensitivityAllocation.Layer l : result.layers()) {
-                System.err.printf(java.util.Locale.ROOT, "measured allocation: %s bound x%.3f%n", l.name(), l.factor());
+    }
+
+    private CompressionPolicy calibratedPolicy(Path source, CompressionPolicy policy, boolean measured,
+                                               QualityMetric loss, Parallel parallel) {
+        if (measured) {
+            SensitivityAllocation.Result allocation = SensitivityAllocation.allocate(source, policy, loss, parallel,
+                    json ? null : (done, total, layer) -> System.err.printf(java.util.Locale.ROOT,
+                            "sensitivity %d/%d %s%n", done, total, SensitivityAllocation.describe(layer)));
+            if (!json) {
+                for (SensitivityAllocation.Layer l : allocation.layers()) {
+                    System.err.printf(java.util.Locale.ROOT, "measured allocation: %s bound x%.3f%n", l.name(),
+                            l.factor());
+                }
             }
+            policy = allocation.policy();
         }
-        return result.policy();
+        if (roundingOffsets > 1) {
+            RoundingSearch.Result rounding = RoundingSearch.search(source, policy, loss, roundingOffsets, parallel,
+                    json ? null : (done, total, layer) -> System.err.printf(java.util.Locale.ROOT,
+                            "rounding %d/%d %s: offset %.3f of a bucket, loss %s%n", done, total, layer.name(),
+                            layer.offset(), java.util.Arrays.toString(layer.losses())));
+            if (!json) {
+                System.err.printf(java.util.Locale.ROOT, "calibrated rounding: loss %.4g with every layer on its own"
+                        + " grid, %.4g with the chosen offsets%n", rounding.baselineLoss(), rounding.finalLoss());
+            }
+            policy = rounding.policy();
+        }
+        return policy;
     }
 
     /** A fixed allocation by name; the error lists {@code measured} too. */

@@ -37,7 +37,30 @@ record Remapping(Statistic statistic, int groupLength, float[] alphaPos, float[]
         /** α = mean |w|: the least-squares binary approximation (XNOR-Net's α, Rastegari et al. 2016), per sign. */
         MEAN,
         /** α = median |w|: centres the residuals so half are above and half below, the L1-optimal binary scale. */
-        MEDIAN
+        MEDIAN,
+        /** One of the above moved by a fraction of a bucket width: another rounding of the same weights, same bound. */
+        SHIFTED
+    }
+
+    /**
+     * These scales moved up by {@code delta} (≥ 0, so still valid scales): every bucket edge of the grid moves by
+     * {@code delta}, and each weight is rounded to its nearest point of the moved grid, still within the bound. Sign
+     * elision needs zero scales, so it is given up.
+     */
+    Remapping shifted(float delta) {
+        if (!(delta >= 0) || Float.isInfinite(delta)) {
+            throw new IllegalArgumentException("a grid shift must be finite and >= 0, was " + delta);
+        }
+        if (delta == 0) {
+            return this;
+        }
+        float[] pos = alphaPos.clone();
+        float[] neg = alphaNeg.clone();
+        for (int g = 0; g < pos.length; g++) {
+            pos[g] += delta;
+            neg[g] += delta;
+        }
+        return new Remapping(Statistic.SHIFTED, groupLength, pos, neg, classCount, groupClass, perSignCodes, false);
     }
 
     int groups() {

@@ -40,6 +40,13 @@ public final class SmartDnnCodec implements WeightCodec {
     private static final int KNOWN_FLAGS = FLAG_PER_SIGN_CODES | FLAG_ELIDE_ZERO_SIGNS | FLAG_ZERO_SCALES | FLAG_ROW_STEPS;
     /** The setting that turns on per-row widths; {@code compress.RowStepScope} says which tensors get it by default. */
     public static final String ROW_STEPS = "rowsteps";
+    /**
+     * The setting that moves the bucket grid by a fraction of a bucket width: the same bound and about the same size,
+     * another rounding of every weight ({@code tune.RoundingSearch} picks one per layer on calibration data).
+     */
+    public static final String OFFSET = "offset";
+    /** The largest {@link #OFFSET}: a whole width would be the same grid again. */
+    private static final double MAX_OFFSET = 0.99;
     /** Rows shorter than this keep the tensor's width: a byte per row would be a large share of their few bits. */
     private static final int MIN_STEP_ROW_LENGTH = 8;
     private static final int SIGN_SLOT = 5;
@@ -48,27 +55,34 @@ public final class SmartDnnCodec implements WeightCodec {
     private static final int PARTITIONED = 1;
 
     private final boolean rowSteps;
+    /** Fraction of a bucket width the grid is moved by, in [0, 1). */
+    private final double offset;
 
-    /** The registry's instance: one bucket width per tensor. */
+    /** The registry's instance: one bucket width per tensor, the remapping's own grid. */
     public SmartDnnCodec() {
-        this(false);
+        this(false, 0);
     }
 
-    private SmartDnnCodec(boolean rowSteps) {
+    private SmartDnnCodec(boolean rowSteps, double offset) {
         this.rowSteps = rowSteps;
+        this.offset = offset;
     }
 
     @Override
     public Map<String, String> settingKeys() {
         return Map.of(ROW_STEPS, "true: rows (output channels) narrower than the tensor get a proportionally finer bucket"
-                + " width, never coarser than the bound's; default false");
+                + " width, never coarser than the bound's; default false",
+                OFFSET, "0 to 0.99: move the bucket grid by this fraction of a bucket width, another rounding of the"
+                + " same weights within the same bound; default 0");
     }
 
     @Override
     public WeightCodec configure(CodecSettings settings) {
         settings.check(NAME, settingKeys());
-        boolean configured = settings.getBoolean(NAME, ROW_STEPS, false);
-        return configured == rowSteps ? this : new SmartDnnCodec(configured);
+        boolean configuredRowSteps = settings.getBoolean(NAME, ROW_STEPS, false);
+        double configuredOffset = settings.getDouble(NAME, OFFSET, 0, 0, MAX_OFFSET);
+        return configuredRowSteps == rowSteps && configuredOffset == offset ? this
+                : new SmartDnnCodec(configuredRowSteps, configuredOffset);
     }
 
     @Override
@@ -115,7 +129,8 @@ public final class SmartDnnCodec implements WeightCodec {
         int rowLength = stepRowLength(shape, n, step);
         byte[] rowExponents = rowLength > 0 ? RowSteps.exponents(values, rowLength) : null;
         float[] rowWidths = rowLength > 0 ? RowSteps.widths(step, rowExponents) : null;
-        Remapping remap = forced != null ? forced : Remapper.choose(values, shape, step, rowWidths, rowLength).remapping();
+        Remapping remap = forced != null ? forced
+                : Remapper.choose(values, shape, step, rowWidths, rowLength).remapping().shifted((float) (offset * step));
         if (rowLength > 0 && remap.groupLength() % rowLength != 0) {
             throw new IllegalArgumentException("remapping groups of " + remap.groupLength() + " values do not hold whole"
                     + " rows of " + rowLength);
