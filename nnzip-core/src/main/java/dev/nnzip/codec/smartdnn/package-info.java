@@ -35,6 +35,14 @@
  * relative to its own scale (to a sixteenth of an octave), as the tensor relative to its own. Never coarser than {@code step}: the bound is unchanged. Used by the
  * default compression policy, where BatchNorm folding leaves filters whose channels differ in scale by several octaves.
  *
+ * <h2>Grid offset ({@code smartdnn:offset=f})</h2>
+ * Encoder-only, 0 by default: the remapping's scales grow by {@code f·step} ({@link
+ * dev.nnzip.codec.smartdnn.Remapping#shifted}), which moves every bucket edge of the grid by that much. Each weight is
+ * still rounded to its nearest grid point, so the bound holds, and the payload is the ordinary one with non-zero
+ * scales (sign elision, which needs α = 0, is given up). Different offsets are different roundings of the same tensor
+ * at about the same size; {@code tune.RoundingSearch} picks, per layer, the one that does least damage on calibration
+ * data.
+ *
  * <h2>Payload</h2>
  * Parameters: {@code u8 version=1, f64 eb, f32 step, u8 flags (1 = per-sign codes, 2 = zero signs elided, 4 = all α = 0
  * and not stored, 8 = per-row widths), varint groupLength, varint groups, [groups × (f32 α⁺, f32 α⁻)], [flag 8: varint
