@@ -1,9 +1,16 @@
 package dev.nnzip.tune;
 
+import dev.nnzip.codec.Codecs;
+import dev.nnzip.codec.EncodedTensor;
+import dev.nnzip.codec.WeightCodec;
 import dev.nnzip.compress.BatchNormFolder;
 import dev.nnzip.compress.CompressionPolicy;
 import dev.nnzip.graph.Graph;
+import dev.nnzip.kernels.Parallel;
 import dev.nnzip.onnx.OnnxImporter;
+import dev.nnzip.runtime.Model;
+import dev.nnzip.runtime.weights.MemoryMode;
+import dev.nnzip.tensor.Tensor;
 import java.util.Map;
 
 /**
@@ -12,6 +19,20 @@ import java.util.Map;
  * the compressed model.
  */
 record EncodedGraph(Graph graph, Map<String, CompressionPolicy.Choice> choices) {
+    /** Weight {@code name} as {@code codecSpec} at the bound its choice gives it would decode. */
+    Tensor decoded(String name, String codecSpec, Parallel parallel) {
+        Tensor t = graph.weights().get(name).decode();
+        WeightCodec codec = Codecs.configure(codecSpec);
+        EncodedTensor e = codec.encode(name, t.floats(), t.shape(),
+                choices.get(name).bound().toAbsolute(t.floats(), t.shape()));
+        return Tensor.of(codec.decode(e, parallel), t.shape());
+    }
+
+    /** A model of {@link #graph} with some weights replaced. */
+    Model model(Map<String, Tensor> replaced) {
+        return new Model(graph.name(), graph.withWeightValues(replaced), MemoryMode.EAGER, null);
+    }
+
     static EncodedGraph of(OnnxImporter.Imported imported, CompressionPolicy policy) {
         Graph graph = imported.graph();
         if (!policy.foldBatchNorm()) {

@@ -3,15 +3,12 @@ package dev.nnzip.tune;
 import dev.nnzip.codec.CodecSettings;
 import dev.nnzip.codec.CodecSpec;
 import dev.nnzip.codec.Codecs;
-import dev.nnzip.codec.EncodedTensor;
-import dev.nnzip.codec.WeightCodec;
 import dev.nnzip.codec.smartdnn.SmartDnnCodec;
 import dev.nnzip.compress.CompressionPolicy;
 import dev.nnzip.graph.Graph;
 import dev.nnzip.kernels.Parallel;
 import dev.nnzip.onnx.OnnxImporter;
 import dev.nnzip.runtime.Model;
-import dev.nnzip.runtime.weights.MemoryMode;
 import dev.nnzip.tensor.Tensor;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -93,7 +90,7 @@ public final class RoundingSearch {
                 }
             }
             double baselineScore;
-            try (Model original = model(graph, Map.of())) {
+            try (Model original = encoded.model(Map.of())) {
                 baselineScore = loss.score(original);
             }
             Map<String, Tensor> chosen = new LinkedHashMap<>(); // layers searched so far, as decoded
@@ -104,18 +101,14 @@ public final class RoundingSearch {
             for (int i = 0; i < names.size(); i++) {
                 String name = names.get(i);
                 CompressionPolicy.Choice choice = encoded.choices().get(name);
-                Tensor t = graph.weights().get(name).decode();
                 double[] losses = new double[offsets];
                 Tensor[] decoded = new Tensor[offsets];
                 int best = 0;
                 for (int k = 0; k < offsets; k++) {
-                    WeightCodec codec = Codecs.configure(withOffset(choice.codec(), (double) k / offsets));
-                    EncodedTensor e = codec.encode(name, t.floats(), t.shape(),
-                            choice.bound().toAbsolute(t.floats(), t.shape()));
-                    decoded[k] = Tensor.of(codec.decode(e, parallel), t.shape());
+                    decoded[k] = encoded.decoded(name, withOffset(choice.codec(), (double) k / offsets), parallel);
                     Map<String, Tensor> trial = new HashMap<>(chosen);
                     trial.put(name, decoded[k]);
-                    try (Model m = model(graph, trial)) {
+                    try (Model m = encoded.model(trial)) {
                         losses[k] = baselineScore - loss.score(m);
                     }
                     if (losses[k] < losses[best]) {
@@ -136,13 +129,9 @@ public final class RoundingSearch {
             // What the codec's own grid gives every searched layer at once, for the report.
             Map<String, Tensor> plain = new HashMap<>();
             for (String name : names) {
-                CompressionPolicy.Choice choice = encoded.choices().get(name);
-                Tensor t = graph.weights().get(name).decode();
-                WeightCodec codec = Codecs.configure(choice.codec());
-                plain.put(name, Tensor.of(codec.decode(codec.encode(name, t.floats(), t.shape(),
-                        choice.bound().toAbsolute(t.floats(), t.shape())), parallel), t.shape()));
+                plain.put(name, encoded.decoded(name, encoded.choices().get(name).codec(), parallel));
             }
-            try (Model m = model(graph, plain)) {
+            try (Model m = encoded.model(plain)) {
                 defaultGrid = baselineScore - loss.score(m);
             }
             return new Result(out, layers, defaultGrid, names.isEmpty() ? 0 : current);
@@ -170,9 +159,5 @@ public final class RoundingSearch {
             stages.add(stage);
         }
         return found ? new CodecSpec(stages).toString() : null;
-    }
-
-    private static Model model(Graph graph, Map<String, Tensor> replaced) {
-        return new Model(graph.name(), graph.withWeightValues(replaced), MemoryMode.EAGER, null);
     }
 }

@@ -1,16 +1,13 @@
 package dev.nnzip.tune;
 
 import dev.nnzip.codec.Codecs;
-import dev.nnzip.codec.EncodedTensor;
 import dev.nnzip.codec.ErrorBound;
 import dev.nnzip.codec.WeightCodec;
 import dev.nnzip.compress.CompressionPolicy;
 import dev.nnzip.graph.Graph;
-import dev.nnzip.graph.Weight;
 import dev.nnzip.kernels.Parallel;
 import dev.nnzip.onnx.OnnxImporter;
 import dev.nnzip.runtime.Model;
-import dev.nnzip.runtime.weights.MemoryMode;
 import dev.nnzip.tensor.Tensor;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -90,7 +87,7 @@ public final class SensitivityAllocation {
                 }
             }
             double baseline;
-            try (Model original = model(graph, Map.of())) {
+            try (Model original = target.model(Map.of())) {
                 baseline = sensitivity.score(original);
             }
             long[] values = new long[names.size()];
@@ -99,16 +96,11 @@ public final class SensitivityAllocation {
             for (int i = 0; i < names.size(); i++) {
                 String name = names.get(i);
                 CompressionPolicy.Choice choice = choices.get(name);
-                Weight w = graph.weights().get(name);
-                Tensor t = w.decode();
-                WeightCodec codec = Codecs.configure(choice.codec());
-                EncodedTensor encoded = codec.encode(name, t.floats(), t.shape(),
-                        choice.bound().toAbsolute(t.floats(), t.shape()));
-                Tensor decoded = Tensor.of(codec.decode(encoded, parallel), t.shape());
-                try (Model m = model(graph, Map.of(name, decoded))) {
+                Tensor decoded = target.decoded(name, choice.codec(), parallel);
+                try (Model m = target.model(Map.of(name, decoded))) {
                     loss[i] = Math.max(0, baseline - sensitivity.score(m));
                 }
-                values[i] = t.size();
+                values[i] = decoded.size();
                 Layer layer = new Layer(name, values[i], choice.codec(), choice.bound(), loss[i], 1);
                 measured.add(layer);
                 if (progress != null) {
@@ -177,10 +169,6 @@ public final class SensitivityAllocation {
 
     private static double clamp(double log2Factor, double limit) {
         return Math.max(-limit, Math.min(limit, log2Factor));
-    }
-
-    private static Model model(Graph graph, Map<String, Tensor> replaced) {
-        return new Model(graph.name(), graph.withWeightValues(replaced), MemoryMode.EAGER, null);
     }
 
     /** One line per layer, for reports: name, values, the policy's bound, the measured loss. */
