@@ -130,6 +130,9 @@ class CompressCommandSurveyTest {
         assertThat(run(err, LENET5.toString(), "-o", out.toString(), "--allocation", "measured",
                 "--max-accuracy-drop", "0.1")).isNotZero();
         assertThat(err.toString()).contains("--allocation measured").contains("give one");
+        err = new StringWriter();
+        assertThat(run(err, LENET5.toString(), "-o", out.toString(), "--calibrated-rounding", "0")).isNotZero();
+        assertThat(err.toString()).contains("--calibrated-rounding must be 1 (off) to 64 offsets per layer, was 0");
         assertThat(out).doesNotExist();
 
         org.junit.jupiter.api.Assumptions.assumeTrue(
@@ -140,6 +143,17 @@ class CompressCommandSurveyTest {
                 "--sensitivity-images", "200", "--json")).as(err.toString()).isZero();
         Path plain = dir.resolve("p.nnz");
         assertThat(run(new StringWriter(), LENET5.toString(), "-o", plain.toString(), "--json")).isZero();
+        Path rounded = dir.resolve("r.nnz");
+        err = new StringWriter();
+        assertThat(run(err, LENET5.toString(), "-o", rounded.toString(), "--calibrated-rounding", "2",
+                "--sensitivity-images", "200", "--json")).as(err.toString()).isZero();
+        try (NnzFile r = NnzFile.open(rounded); NnzFile p = NnzFile.open(plain)) {
+            // The same bounds as the plain policy gives, and every value within its bound.
+            String fc = "net.classifier.1.weight";
+            assertThat(r.tensors().get(fc).errorBound()).isEqualTo(p.tensors().get(fc).errorBound());
+            assertThat(r.tensors().keySet()).allSatisfy(name -> assertThat(r.tensors().get(name).maxError())
+                    .isLessThanOrEqualTo(r.tensors().get(name).errorBound()));
+        }
         try (NnzFile m = NnzFile.open(out); NnzFile p = NnzFile.open(plain)) {
             // The lossy layer weights got bounds of their own; the file stays about as large.
             String conv = "net.features.3.weight";
