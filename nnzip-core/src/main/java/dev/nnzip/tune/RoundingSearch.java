@@ -52,8 +52,13 @@ public final class RoundingSearch {
         }
     }
 
-    /** The policy with one rule per searched layer, and what was measured. */
-    public record Result(CompressionPolicy policy, List<Layer> layers, double baselineLoss, double finalLoss) {
+    /**
+     * The policy with one rule per searched layer, and what was measured.
+     *
+     * @param ownGridLoss the loss with every searched layer compressed on the codec's own grid (offset 0)
+     * @param chosenLoss  the loss with every searched layer at its chosen offset
+     */
+    public record Result(CompressionPolicy policy, List<Layer> layers, double ownGridLoss, double chosenLoss) {
     }
 
     /** Told which layer was searched, for progress output. */
@@ -97,7 +102,7 @@ public final class RoundingSearch {
             List<Layer> layers = new ArrayList<>();
             CompressionPolicy out = policy;
             double current = 0;
-            double defaultGrid = Double.NaN;
+            double ownGrid;
             for (int i = 0; i < names.size(); i++) {
                 String name = names.get(i);
                 CompressionPolicy.Choice choice = encoded.choices().get(name);
@@ -132,9 +137,9 @@ public final class RoundingSearch {
                 plain.put(name, encoded.decoded(name, encoded.choices().get(name).codec(), parallel));
             }
             try (Model m = encoded.model(plain)) {
-                defaultGrid = baselineScore - loss.score(m);
+                ownGrid = baselineScore - loss.score(m);
             }
-            return new Result(out, layers, defaultGrid, names.isEmpty() ? 0 : current);
+            return new Result(out, layers, ownGrid, names.isEmpty() ? 0 : current);
         }
     }
 

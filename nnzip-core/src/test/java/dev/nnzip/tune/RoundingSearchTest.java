@@ -59,8 +59,8 @@ class RoundingSearchTest {
         }
         // The greedy result is the last layer's chosen loss; the same metric on every layer's own grid is reported.
         RoundingSearch.Layer last = r.layers().getLast();
-        assertThat(r.finalLoss()).isEqualTo(last.losses()[(int) Math.round(last.offset() * 4)]);
-        assertThat(r.baselineLoss()).isPositive();
+        assertThat(r.chosenLoss()).isEqualTo(last.losses()[(int) Math.round(last.offset() * 4)]);
+        assertThat(r.ownGridLoss()).isPositive();
 
         Path plain = dir.resolve("plain.nnz");
         Path searched = dir.resolve("searched.nnz");

@@ -342,7 +342,7 @@ public final class CompressCommand implements Callable<Integer> {
                             layer.offset(), java.util.Arrays.toString(layer.losses())));
             if (!json) {
                 System.err.printf(java.util.Locale.ROOT, "calibrated rounding: loss %.4g with every layer on its own"
-                        + " grid, %.4g with the chosen offsets%n", rounding.baselineLoss(), rounding.finalLoss());
+                        + " grid, %.4g with the chosen offsets%n", rounding.ownGridLoss(), rounding.chosenLoss());
             }
             policy = rounding.policy();
         }
