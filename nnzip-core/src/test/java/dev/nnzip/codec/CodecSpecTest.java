@@ -39,7 +39,8 @@ class CodecSpecTest {
         assertThatThrownBy(() -> Codecs.configure("uniform:bits=4"))
                 .hasMessageContaining("unknown setting 'bits' for codec 'uniform'; it takes no settings");
         assertThatThrownBy(() -> Codecs.configure("smartdnn:bits=4"))
-                .hasMessageContaining("unknown setting 'bits' for codec 'smartdnn'; valid: rowsteps");
+                .hasMessageContaining("unknown setting 'bits' for codec 'smartdnn'; valid: offset (")
+                .hasMessageContaining("rowsteps (");
         assertThatThrownBy(() -> Codecs.configure("smartdnn:rowsteps=maybe"))
                 .hasMessageContaining("setting 'rowsteps' must be true or false, was 'maybe'");
         assertThatThrownBy(() -> Codecs.configure("int4:block=4")).hasMessage("int4: setting 'block' must be in [8,"
