@@ -352,6 +352,9 @@ public final class CompressionPolicy {
      * fraction of its own spread).
      */
     static double outputScale(float[] channelStd) {
+        if (channelStd.length == 0) {
+            return 0;
+        }
         float[] sorted = channelStd.clone();
         Arrays.sort(sorted);
         double floor = NEAR_DEAD_CHANNEL * sorted[sorted.length / 2];
