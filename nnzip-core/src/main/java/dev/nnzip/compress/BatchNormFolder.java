@@ -74,6 +74,11 @@ public final class BatchNormFolder {
         }
     }
 
+    /** Nothing folded: {@code model} as it is. */
+    public static Folded none(ModelProto model) {
+        return new Folded(model, 0, Set.of(), Map.of());
+    }
+
     /** The model with foldable pairs folded; {@code weights} supplies initializer values by name. */
     public static Folded fold(ModelProto model, Map<String, Weight> weights) {
         GraphProto graph = model.getGraph();
@@ -94,7 +99,7 @@ public final class BatchNormFolder {
             }
         }
         if (folds.isEmpty()) {
-            return new Folded(model, 0, Set.of(), Map.of());
+            return none(model);
         }
         Map<NodeProto, NodeProto> replacedConv = new HashMap<>();
         Map<String, TensorProto> newData = new LinkedHashMap<>();

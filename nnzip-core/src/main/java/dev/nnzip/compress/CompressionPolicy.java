@@ -1,5 +1,6 @@
 package dev.nnzip.compress;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.nnzip.codec.CodecSettings;
 import dev.nnzip.codec.CodecSpec;
 import dev.nnzip.codec.Codecs;
@@ -266,6 +267,19 @@ public final class CompressionPolicy {
 
     public BoundAllocation allocation() {
         return allocation;
+    }
+
+    /**
+     * What the compressor encodes for this policy: {@code model} with its Conv → BatchNormalization pairs folded when
+     * the policy folds them ({@link BatchNormFolder}), else as it is.
+     */
+    public BatchNormFolder.Folded fold(ModelProto model, Map<String, Weight> weights) {
+        return foldBatchNorm ? BatchNormFolder.fold(model, weights) : BatchNormFolder.none(model);
+    }
+
+    /** Decides for every weight of {@code graph}, the graph of {@code folding} ({@link #fold}). */
+    public Map<String, Choice> decide(Graph graph, BatchNormFolder.Folded folding) {
+        return decide(graph, folding.rewritten(), folding.biasOutputScales());
     }
 
     /** Decides for every weight of {@code graph}, in which no BatchNormalization was folded. */

@@ -67,20 +67,11 @@ public final class ModelCompressor {
                                              CalibrationInputs calibration, Parallel parallel, Progress progress)
             throws IOException {
         try (OnnxImporter.Imported model = OnnxImporter.read(onnx); NnzWriter writer = NnzWriter.create(out)) {
-            ModelProto proto = model.proto();
-            Graph graph = model.graph();
-            Set<String> folded = Set.of(); // the weights a BatchNormalization was folded into (RowStepScope.FOLDED)
-            Map<String, float[]> biasOutputScales = Map.of();
-            if (policy.foldBatchNorm()) {
-                BatchNormFolder.Folded folding = BatchNormFolder.fold(proto, graph.weights());
-                folded = folding.rewritten();
-                biasOutputScales = folding.biasOutputScales();
-                proto = folding.model();
-                graph = folding.graph(graph);
-            }
+            BatchNormFolder.Folded folding = policy.fold(model.proto(), model.graph().weights());
+            ModelProto proto = folding.model();
+            Graph graph = folding.graph(model.graph());
             BiasCorrection mode = policy.biasCorrection();
-            Prepared p = prepare(proto, graph, model.graph(), folded, biasOutputScales, policy, calibration,
-                    parallel.threads());
+            Prepared p = prepare(proto, graph, model.graph(), folding, policy, calibration, parallel.threads());
             proto = p.proto();
             graph = p.graph();
             Map<String, CompressionPolicy.Choice> choices = p.choices();
@@ -139,14 +130,12 @@ public final class ModelCompressor {
      * Bias correction (Nagel et al. 2019, §4.2) needs the decoded weights, so it runs inside the encoding loop; before
      * anything is written, the layers it applies to get a bias of their own (zero where they had none), and for the
      * predicting modes the layers' mean inputs are worked out ({@code unfolded}: the model before BatchNorm folding,
-     * whose statistics the data-free mode reads; {@code folded}: the weights folding rewrote; {@code biasOutputScales}:
-     * the output spread of each folded bias, for its bound). Without correction the model and choices pass through
-     * unchanged.
+     * whose statistics the data-free mode reads; {@code folding}: what folding rewrote and each folded bias's output
+     * spread, for the choices). Without correction the model and choices pass through unchanged.
      */
-    private static Prepared prepare(ModelProto proto, Graph graph, Graph unfolded, Set<String> folded,
-                                    Map<String, float[]> biasOutputScales, CompressionPolicy policy,
-                                    CalibrationInputs calibration, int threads) {
-        Map<String, CompressionPolicy.Choice> choices = policy.decide(graph, folded, biasOutputScales);
+    private static Prepared prepare(ModelProto proto, Graph graph, Graph unfolded, BatchNormFolder.Folded folding,
+                                    CompressionPolicy policy, CalibrationInputs calibration, int threads) {
+        Map<String, CompressionPolicy.Choice> choices = policy.decide(graph, folding);
         BiasCorrection mode = policy.biasCorrection();
         if (mode == BiasCorrection.NONE) {
             return new Prepared(proto, graph, choices, List.of(), null);
@@ -168,7 +157,7 @@ public final class ModelCompressor {
         if (!edited.addedInitializers().isEmpty()) {
             proto = edited.model();
             graph = OnnxImporter.convert(proto, new HashMap<>(graph.weights()));
-            choices = policy.decide(graph, folded, biasOutputScales);
+            choices = policy.decide(graph, folding);
         }
         return new Prepared(proto, graph, choices, layers, corrector);
     }

@@ -34,12 +34,8 @@ record EncodedGraph(Graph graph, Map<String, CompressionPolicy.Choice> choices) 
     }
 
     static EncodedGraph of(OnnxImporter.Imported imported, CompressionPolicy policy) {
-        Graph graph = imported.graph();
-        if (!policy.foldBatchNorm()) {
-            return new EncodedGraph(graph, policy.decide(graph));
-        }
-        BatchNormFolder.Folded folding = BatchNormFolder.fold(imported.proto(), graph.weights());
-        Graph folded = folding.graph(graph);
-        return new EncodedGraph(folded, policy.decide(folded, folding.rewritten(), folding.biasOutputScales()));
+        BatchNormFolder.Folded folding = policy.fold(imported.proto(), imported.graph().weights());
+        Graph graph = folding.graph(imported.graph());
+        return new EncodedGraph(graph, policy.decide(graph, folding));
     }
 }
