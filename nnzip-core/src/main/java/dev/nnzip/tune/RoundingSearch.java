@@ -99,10 +99,10 @@ public final class RoundingSearch {
                 baselineScore = loss.score(original);
             }
             Map<String, Tensor> chosen = new LinkedHashMap<>(); // layers searched so far, as decoded
+            Map<String, Tensor> ownGrid = new HashMap<>(); // every layer at offset 0, for the report
             List<Layer> layers = new ArrayList<>();
             CompressionPolicy out = policy;
             double current = 0;
-            double ownGrid;
             for (int i = 0; i < names.size(); i++) {
                 String name = names.get(i);
                 CompressionPolicy.Choice choice = encoded.choices().get(name);
@@ -121,6 +121,7 @@ public final class RoundingSearch {
                     }
                 }
                 chosen.put(name, decoded[best]);
+                ownGrid.put(name, decoded[0]);
                 current = losses[best];
                 double offset = (double) best / offsets;
                 String spec = withOffset(choice.codec(), offset);
@@ -131,15 +132,11 @@ public final class RoundingSearch {
                     progress.layerSearched(i + 1, names.size(), layer);
                 }
             }
-            // What the codec's own grid gives every searched layer at once, for the report.
-            Map<String, Tensor> plain = new HashMap<>();
-            for (String name : names) {
-                plain.put(name, encoded.decoded(name, encoded.choices().get(name).codec(), parallel));
+            double ownGridLoss;
+            try (Model m = encoded.model(ownGrid)) {
+                ownGridLoss = baselineScore - loss.score(m);
             }
-            try (Model m = encoded.model(plain)) {
-                ownGrid = baselineScore - loss.score(m);
-            }
-            return new Result(out, layers, ownGrid, names.isEmpty() ? 0 : current);
+            return new Result(out, layers, ownGridLoss, names.isEmpty() ? 0 : current);
         }
     }
 
