@@ -51,6 +51,10 @@ public final class SensitivityAllocation {
         public ErrorBound bound() {
             return new ErrorBound(policyBound.kind(), policyBound.value() * factor);
         }
+
+        Layer withFactor(double f) {
+            return new Layer(name, values, codec, policyBound, sensitivity, f);
+        }
     }
 
     /** The policy with one rule per measured layer, and what was measured. */
@@ -111,10 +115,9 @@ public final class SensitivityAllocation {
             List<Layer> layers = new ArrayList<>();
             CompressionPolicy out = policy;
             for (int i = 0; i < names.size(); i++) {
-                Layer l = measured.get(i);
-                Layer scaled = new Layer(l.name(), l.values(), l.codec(), l.policyBound(), l.sensitivity(), factors[i]);
-                layers.add(scaled);
-                out = out.withRule(Pattern.quote(l.name()), l.codec(), scaled.bound());
+                Layer l = measured.get(i).withFactor(factors[i]);
+                layers.add(l);
+                out = out.withRule(Pattern.quote(l.name()), l.codec(), l.bound());
             }
             return new Result(out, layers);
         }
