@@ -349,12 +349,18 @@ public final class CompressCommand implements Callable<Integer> {
         return policy;
     }
 
-    /** A fixed allocation by name; the error lists {@code measured} too. */
+    /** A fixed allocation by name; the error lists every --allocation choice, {@code measured} too. */
     private static BoundAllocation allocation(String name) {
         try {
             return BoundAllocation.parse(name);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(e.getMessage().replace(", was", ", " + MEASURED_ALLOCATION + ", was"), e);
+            List<String> valid = new ArrayList<>();
+            for (BoundAllocation a : BoundAllocation.values()) {
+                valid.add(a.toString());
+            }
+            valid.add(MEASURED_ALLOCATION);
+            throw new IllegalArgumentException("--allocation must be one of " + String.join(", ", valid) + ", was '"
+                    + name + "'", e);
         }
     }
 
